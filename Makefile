@@ -23,7 +23,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest -n auto -q
 
 demo: $(STAMP)
-	$(BIN)/python -m translator.examples_demo
+	$(BIN)/segment-freshsales demo
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,1 +1,26 @@
-"""fake_freshsales."""
+"""A stateful fake of the Freshsales (Freshworks CRM) REST API, for tests and local runs.
+
+```python
+from fake_freshsales import FakeFreshsales
+
+with FakeFreshsales() as fake:          # waitress on 127.0.0.1, a free port
+    print(fake.url, fake.domain)        # the key is fake.api_key
+```
+"""
+
+from __future__ import annotations
+
+from .app import create_app
+from .config import AccountConfig, CustomFieldSpec, FakeConfig, FaultConfig, Limits, StatusCodes
+from .server import FakeFreshsales
+
+__all__ = [
+    "AccountConfig",
+    "CustomFieldSpec",
+    "FakeConfig",
+    "FakeFreshsales",
+    "FaultConfig",
+    "Limits",
+    "StatusCodes",
+    "create_app",
+]

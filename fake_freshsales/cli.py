@@ -1,0 +1,116 @@
+"""`fake-freshsales serve`: the fake as a local server, under waitress, until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn
+
+from waitress.server import create_server
+
+from .app import create_app
+from .config import AccountConfig, FakeConfig, Limits
+from .server import quiet_injected_drops
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, no usage block: the message is what the user needs.
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _positive(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number (0-65535), got {text!r}")
+    return int(text)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="fake-freshsales", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    serve = commands.add_parser("serve", help="serve the fake Freshsales API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=_port, default=8080, help="0 picks a free port")
+    serve.add_argument("--api-key", help="the account's key (generated when omitted)")
+    serve.add_argument("--domain", default="acme")
+    serve.add_argument("--hourly", type=_positive, default=Limits.hourly)
+    serve.add_argument("--per-minute", type=_positive, default=Limits.per_minute)
+    serve.add_argument("--strict", action="store_true", help="400 on bad custom fields")
+    serve.add_argument("--retry-after", action="store_true", help="send Retry-After on 429")
+    serve.add_argument("--seed-file", type=Path, help="JSON records to start with")
+    serve.add_argument("--threads", type=_positive, default=8)
+    serve.add_argument(
+        "--frozen-clock", action="store_true", help="the clock moves only via /_fake/clock"
+    )
+    return parser
+
+
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _urls(server: Any) -> list[str]:
+    # A host name such as "localhost" may bind several sockets (a MultiSocketServer).
+    listening = getattr(server, "effective_listen", None) or [
+        (server.effective_host, server.effective_port)
+    ]
+    return [
+        f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+        for host, port in listening
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    account = AccountConfig(
+        domain=args.domain,
+        api_key=args.api_key or secrets.token_urlsafe(24),
+        limits=Limits(hourly=args.hourly, per_minute=args.per_minute),
+        strict=args.strict,
+        retry_after=args.retry_after,
+    )
+    config = FakeConfig(
+        accounts=(account,), seed_file=args.seed_file, clock_ticks=not args.frozen_clock
+    )
+    try:
+        app = create_app(config)
+    except ValueError as error:
+        parser.error(str(error))
+    try:
+        server = create_server(app, host=args.host, port=args.port, threads=args.threads)
+    except OSError as error:
+        message = f"fake-freshsales: error: cannot listen on {args.host}:{args.port}: {error}"
+        print(message, file=sys.stderr)
+        return 1
+    quiet_injected_drops()
+    # A process started in the background may inherit SIGINT as ignored; Ctrl-C and SIGTERM
+    # must still stop the server.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    for url in _urls(server):
+        print(f"fake-freshsales serving {url}", flush=True)
+    print(f"domain: {account.domain}  api key: {account.api_key}", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    print("fake-freshsales stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Configuration of the fake: accounts, limits, faults, clock and the tunable answers."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+__all__ = [
+    "AccountConfig",
+    "CustomFieldSpec",
+    "FakeConfig",
+    "FaultConfig",
+    "Limits",
+    "StatusCodes",
+]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """An account's request budgets, counted in fixed windows of the fake clock."""
+
+    hourly: int = 1000
+    per_minute: int = 400
+
+    def __post_init__(self) -> None:
+        for name, value in (("hourly", self.hourly), ("per_minute", self.per_minute)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} limit must be a positive integer, got {value!r}")
+
+
+@dataclass(frozen=True)
+class CustomFieldSpec:
+    """A custom field an account starts with (`entity` is a plural such as "contacts")."""
+
+    entity: str
+    name: str
+    type: str
+    label: str | None = None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AccountConfig:
+    """One Freshsales account: its key picks it, its domain names it."""
+
+    domain: str
+    api_key: str
+    limits: Limits = field(default_factory=Limits)
+    strict: bool = False
+    retry_after: bool = False
+    custom_fields: tuple[CustomFieldSpec, ...] = ()
+    activity_types: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        # The key is a credential: keep it out of reprs, logs and tracebacks.
+        return (
+            f"AccountConfig(domain={self.domain!r}, api_key='***', limits={self.limits!r}, "
+            f"strict={self.strict!r}, retry_after={self.retry_after!r})"
+        )
+
+
+@dataclass(frozen=True)
+class FaultConfig:
+    """Random faults on API routes, reproducible for a given seed."""
+
+    rate: float = 0.0
+    statuses: tuple[int, ...] = (500,)
+    latency_ms: tuple[int, int] = (0, 0)
+    drop_connection_rate: float = 0.0
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class StatusCodes:
+    """Success statuses of the write routes.
+
+    Test-only switch: a contract test sets e.g. `StatusCodes(create=200)` to break one rule of
+    the fake on purpose and prove that the contract checker notices.
+    """
+
+    create: int = 201
+    upsert_create: int = 201
+    upsert_update: int = 200
+    delete: int = 204
+
+
+def _default_accounts() -> tuple[AccountConfig, ...]:
+    return (AccountConfig(domain="acme", api_key=secrets.token_urlsafe(24)),)
+
+
+@dataclass(frozen=True)
+class FakeConfig:
+    """Everything `create_app` needs; `POST /_fake/reset` returns to exactly this state.
+
+    The first account is the default one (used by the admin API when no domain is given).
+
+    ```python
+    config = FakeConfig(accounts=(AccountConfig(domain="acme", api_key="k"),))
+    app = create_app(config)
+    ```
+    """
+
+    accounts: tuple[AccountConfig, ...] = field(default_factory=_default_accounts)
+    journal_size: int = 1000
+    faults: FaultConfig | None = None
+    seed_file: Path | None = None
+    clock_start: datetime = datetime(2026, 1, 1, tzinfo=UTC)
+    # A ticking clock follows real time (plus any advance); a frozen one moves only when told.
+    clock_ticks: bool = False
+    utc_offset_minutes: int = 0
+    status_codes: StatusCodes = field(default_factory=StatusCodes)
+
+    def __post_init__(self) -> None:
+        if not self.accounts:
+            raise ValueError("FakeConfig needs at least one account")
+        if self.journal_size < 1:
+            raise ValueError("journal_size must be at least 1")

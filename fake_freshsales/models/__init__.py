@@ -1,0 +1,1 @@
+"""State and rules of the fake, free of HTTP: what Freshsales would store and refuse."""

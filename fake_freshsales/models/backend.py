@@ -1,0 +1,90 @@
+"""Every account plus the clock, journal and faults they share; reset returns to the config."""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ..config import AccountConfig, FakeConfig
+from . import operations
+from .accounts import Account
+from .clock import FakeClock
+from .errors import ApiError, bad_request
+from .faults import FaultInjector
+from .journal import Journal
+
+
+def _read_seed(path: Path | None) -> Any:
+    if path is None:
+        return None
+    try:
+        return orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as error:
+        raise ValueError(f"cannot read seed file {path}: {error}") from error
+
+
+class Backend:
+    """The fake's whole state. `lock` serialises every change: concurrent upserts of one email
+    must leave one record, as they do on the real service."""
+
+    def __init__(self, config: FakeConfig) -> None:
+        self.config = config
+        self.lock = threading.RLock()
+        self.clock = FakeClock(
+            config.clock_start,
+            ticks=config.clock_ticks,
+            utc_offset_minutes=config.utc_offset_minutes,
+        )
+        self.journal = Journal(config.journal_size)
+        self.faults = FaultInjector(config.faults)
+        self._seed = _read_seed(config.seed_file)
+        self._accounts: list[Account] = []
+        try:
+            self.reset()
+        except ApiError as error:
+            raise ValueError(f"invalid configuration: {'; '.join(error.messages)}") from error
+
+    def reset(self) -> None:
+        with self.lock:
+            self._accounts = []
+            self.clock.reset()
+            self.journal.clear()
+            self.faults.configure(self.config.faults)
+            for account in self.config.accounts:
+                self.add_account(account)
+            if self._seed is not None:
+                target = self._seed.get("domain") if isinstance(self._seed, dict) else None
+                operations.seed(self.account_for_domain(target), self._seed, now=self.clock.now())
+
+    def add_account(self, config: AccountConfig) -> Account:
+        with self.lock:
+            if any(account.domain == config.domain for account in self._accounts):
+                raise bad_request("Domain has already been taken")
+            if any(account.config.api_key == config.api_key for account in self._accounts):
+                raise bad_request("API key has already been taken")
+            account = Account(config, index=len(self._accounts))
+            self._accounts.append(account)
+            return account
+
+    def account_for_key(self, key: str) -> Account | None:
+        wanted = key.encode()
+        with self.lock:
+            for account in self._accounts:
+                # Constant-time comparison: the fake should not teach a timing side channel.
+                if hmac.compare_digest(account.config.api_key.encode(), wanted):
+                    return account
+        return None
+
+    def account_for_domain(self, domain: object) -> Account:
+        """The named account, or the first configured one when no domain is given."""
+        with self.lock:
+            if domain is None:
+                return self._accounts[0]
+            for account in self._accounts:
+                if account.domain == domain:
+                    return account
+        raise ApiError(404, f"Unknown domain {domain}.")

@@ -1,0 +1,188 @@
+"""The admin API under /_fake: reset, state, journal, accounts, fields, clock, seed, faults.
+
+No auth, but only loopback clients are answered (see the pipeline). Admin calls are never
+rate-limited, faulted or journaled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from ..config import AccountConfig, Limits
+from ..models import operations
+from ..models.accounts import describe_custom_field
+from ..models.entities import ALL_ENTITIES, BY_PLURAL
+from ..models.errors import bad_request, type_invalid
+from ..models.faults import describe, parse_fault_config
+from ..models.rendering import Renderer
+from ..models.validation import is_number
+from ..openapi import build_openapi
+from .common import backend, json_body, respond
+
+bp = Blueprint("admin", __name__)
+
+
+def _object(allowed: set[str]) -> Mapping[str, Any]:
+    body = json_body()
+    if not isinstance(body, dict):
+        raise bad_request(operations.BODY_NOT_OBJECT)
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise bad_request(f"Unknown setting {unknown[0]}.")
+    return body
+
+
+def _flag(body: Mapping[str, Any], key: str) -> bool:
+    value = body.get(key, False)
+    if not isinstance(value, bool):
+        raise bad_request(type_invalid(key))
+    return value
+
+
+def _string(body: Mapping[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise bad_request(f"{key} must be a non-empty string.")
+    return value
+
+
+@bp.post("/reset")
+def reset() -> Response:
+    backend().reset()
+    return respond({"reset": True})
+
+
+@bp.get("/state")
+def state() -> Response:
+    fake = backend()
+    account = fake.account_for_domain(request.args.get("domain"))
+    # Rendered as the classic host would, the only one where every record type exists.
+    renderer = Renderer(account, fake.clock, classic=True)
+    return respond({e.plural: renderer.many(account.store.all(e)) for e in ALL_ENTITIES})
+
+
+@bp.get("/journal")
+def journal() -> Response:
+    status = request.args.get("status")
+    if status is not None and not (status.isascii() and status.isdigit()):
+        raise bad_request("status must be an integer.")
+    entries = backend().journal.entries(
+        method=request.args.get("method"),
+        path=request.args.get("path"),
+        status=int(status) if status is not None else None,
+    )
+    return respond({"journal": entries})
+
+
+@bp.post("/accounts")
+def add_account() -> Response:
+    body = _object({"domain", "api_key", "limits", "strict", "retry_after"})
+    limits = body.get("limits", {})
+    if not isinstance(limits, dict) or set(limits) - {"hourly", "per_minute"}:
+        raise bad_request("limits must be an object with hourly and per_minute.")
+    try:
+        parsed_limits = Limits(**limits)
+    except ValueError as error:
+        raise bad_request(str(error)) from None
+    account = backend().add_account(
+        AccountConfig(
+            domain=_string(body, "domain"),
+            api_key=_string(body, "api_key"),
+            limits=parsed_limits,
+            strict=_flag(body, "strict"),
+            retry_after=_flag(body, "retry_after"),
+        )
+    )
+    described = {
+        "domain": account.domain,
+        "limits": {"hourly": parsed_limits.hourly, "per_minute": parsed_limits.per_minute},
+        "strict": account.strict,
+        "retry_after": account.config.retry_after,
+        "user": account.user,
+    }
+    return respond({"account": described}, 201)
+
+
+@bp.post("/fields")
+def add_field() -> Response:
+    body = _object({"domain", "entity", "name", "type", "label", "choices"})
+    account = backend().account_for_domain(body.get("domain"))
+    field = account.add_custom_field(
+        body.get("entity"),
+        body.get("name"),
+        body.get("type"),
+        body.get("label"),
+        body.get("choices"),
+    )
+    return respond({"field": describe_custom_field(field, BY_PLURAL[body["entity"]])}, 201)
+
+
+@bp.post("/activity-types")
+def add_activity_type() -> Response:
+    body = _object({"domain", "name"})
+    account = backend().account_for_domain(body.get("domain"))
+    return respond(
+        {"sales_activity_type": account.selectors.add_activity_type(body.get("name"))}, 201
+    )
+
+
+def _clock() -> dict[str, Any]:
+    clock = backend().clock
+    now = clock.now()
+    return {"now": clock.isoformat(now), "epoch": now}
+
+
+@bp.get("/clock")
+def clock() -> Response:
+    return respond(_clock())
+
+
+@bp.post("/clock")
+def advance_clock() -> Response:
+    body = _object({"advance"})
+    seconds = body.get("advance")
+    if not is_number(seconds) or seconds < 0:
+        raise bad_request("advance must be a number of seconds, 0 or more.")
+    backend().clock.advance(seconds)
+    return respond(_clock())
+
+
+@bp.post("/seed")
+def seed() -> Response:
+    fake = backend()
+    data = json_body()
+    domain = data.get("domain") if isinstance(data, dict) else None
+    account = fake.account_for_domain(domain)
+    created = operations.seed(account, data, now=fake.clock.now())
+    renderer = Renderer(account, fake.clock, classic=True)
+    return respond({e.plural: renderer.many(records) for e, records in created.items()}, 201)
+
+
+def _faults() -> Response:
+    config = backend().faults.config
+    return respond({"faults": describe(config) if config else None})
+
+
+@bp.get("/faults")
+def faults() -> Response:
+    return _faults()
+
+
+@bp.post("/faults")
+def set_faults() -> Response:
+    backend().faults.configure(parse_fault_config(json_body()))
+    return _faults()
+
+
+@bp.delete("/faults")
+def clear_faults() -> Response:
+    backend().faults.configure(None)
+    return _faults()
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return respond(build_openapi(backend().config.status_codes))

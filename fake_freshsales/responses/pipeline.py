@@ -1,0 +1,177 @@
+"""What happens around every request: admin guard, auth, faults, rate limit, headers, journal.
+
+API requests (under /api and /crm/sales/api) go through, in order: authentication (401),
+fault injection (forced by `X-Fake-Fault` or drawn from the fault config), the rate limit (429),
+then the route. Injected faults and 429s change no state and consume no budget.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from collections.abc import Iterator
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+
+from ..models.errors import NOT_FOUND, ApiError
+from ..models.faults import FaultDecision, InjectedDrop, parse_forced
+from ..models.journal import kept_headers
+from .common import ADMIN_ROOT, backend, is_api_path, respond, under
+
+INVALID_CREDENTIALS = "Invalid authorization credentials."
+LOOPBACK_ONLY = "The admin API answers loopback clients only."
+SERVER_ERROR = "Internal server error."
+TOKEN_PREFIX = "Token token="
+# What a dropped connection sends before it breaks: headers promising more than arrives.
+_DROP_HEAD = b'{"errors": {"code": 500, '
+_DROP_LENGTH = 64
+
+
+def rate_limited(limit: int, period: str) -> str:
+    """[I] No real 429 body was found; this wording names the exhausted budget."""
+    return f"Request limit exceeded: {limit} requests per {period} for this account."
+
+
+def _is_local(address: str | None) -> bool:
+    # No REMOTE_ADDR means a caller in this process (a WSGI test client): no network at all.
+    if address is None:
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def _authenticate() -> None:
+    header = request.headers.get("Authorization", "")
+    key = header.removeprefix(TOKEN_PREFIX) if header.startswith(TOKEN_PREFIX) else ""
+    account = backend().account_for_key(key) if key else None
+    if account is None:
+        raise ApiError(401, INVALID_CREDENTIALS)
+    g.account = account
+
+
+def _fault() -> FaultDecision:
+    forced = request.headers.get("X-Fake-Fault")
+    if forced is not None:
+        return parse_forced(forced)
+    with backend().lock:
+        return backend().faults.decide()
+
+
+def _dropped() -> Response:
+    def body() -> Iterator[bytes]:
+        yield _DROP_HEAD
+        # Under waitress the socket closes mid-body (httpx: RemoteProtocolError); in-process
+        # (WSGI) the error reaches the caller as is.
+        raise InjectedDrop("fake_freshsales: connection dropped (injected fault)")
+
+    response = Response(body(), status=500, mimetype="application/json")
+    response.headers["Content-Length"] = str(_DROP_LENGTH)
+    return response
+
+
+def _before() -> Response | None:
+    g.started = time.perf_counter()
+    if under(request.path, ADMIN_ROOT):
+        if not _is_local(request.remote_addr):
+            raise ApiError(403, LOOPBACK_ONLY)
+        return None
+    if not is_api_path(request.path):
+        return None
+    _authenticate()
+    decision = _fault()
+    if decision.latency_ms:
+        time.sleep(decision.latency_ms / 1000)
+    if decision.drop:
+        g.fault = "drop"
+        return _dropped()
+    if decision.status is not None:
+        g.fault = "status"
+        raise ApiError(decision.status, HTTPStatus(decision.status).phrase)
+    fake = backend()
+    with fake.lock:
+        allowed = g.account.limiter.try_consume(fake.clock.now())
+    if not allowed:
+        window = g.account.limiter.tightest(fake.clock.now())
+        raise ApiError(429, rate_limited(window.limit, window.period))
+    return None
+
+
+def _rate_headers(response: Response) -> None:
+    fake = backend()
+    with fake.lock:
+        window = g.account.limiter.tightest(fake.clock.now())
+    response.headers["X-RateLimit-Limit"] = str(window.limit)
+    response.headers["X-RateLimit-Remaining"] = str(window.remaining)
+    response.headers["X-RateLimit-Reset"] = str(window.reset_seconds)
+    if response.status_code == 429 and g.account.config.retry_after:
+        response.headers["Retry-After"] = str(window.reset_seconds)
+
+
+def _request_body() -> Any:
+    data = request.get_data(cache=True)
+    if not data:
+        return None
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _journal(response: Response) -> None:
+    fake = backend()
+    account = g.get("account")
+    fault = g.get("fault")
+    fake.journal.record(
+        {
+            "time": fake.clock.isoformat(fake.clock.now()),
+            "method": request.method,
+            "path": request.path,
+            "query": request.args.to_dict(),
+            "headers": kept_headers(request.headers),
+            "body": _request_body(),
+            "status": None if fault == "drop" else response.status_code,
+            "response": g.get("payload"),
+            "account": account.domain if account else None,
+            "fault": fault,
+            "duration_ms": round((time.perf_counter() - g.started) * 1000, 3),
+        }
+    )
+
+
+def _after(response: Response) -> Response:
+    if under(request.path, ADMIN_ROOT):
+        return response
+    if g.get("account") is not None:
+        _rate_headers(response)
+    _journal(response)
+    return response
+
+
+def _api_error(error: ApiError) -> Response:
+    return respond(error.body(), error.code)
+
+
+def _http_error(error: HTTPException) -> Response:
+    code = error.code or 500
+    response = _api_error(ApiError(code, NOT_FOUND if code == 404 else str(error.description)))
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def _server_error(_error: InternalServerError) -> Response:
+    return _api_error(ApiError(500, SERVER_ERROR))
+
+
+def install(app: Flask) -> None:
+    app.before_request(_before)
+    app.after_request(_after)
+    app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(InternalServerError, _server_error)
+    app.register_error_handler(HTTPException, _http_error)

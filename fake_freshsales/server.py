@@ -1,0 +1,247 @@
+"""FakeFreshsales: the app on a real loopback socket, served by waitress in a thread."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from types import TracebackType
+from typing import Any
+
+import httpx
+from waitress import wasyncore
+from waitress.server import create_server
+
+from .app import create_app
+from .config import AccountConfig, FakeConfig, Limits
+from .models.faults import InjectedDrop
+from .responses.common import ADMIN_ROOT
+
+_POLL_SECONDS = 0.5
+
+
+class _HideInjectedDrops(logging.Filter):
+    """Waitress logs a traceback for every dropped connection; an injected drop is no error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, InjectedDrop)
+
+
+_HIDE_INJECTED_DROPS = _HideInjectedDrops()
+
+
+def quiet_injected_drops() -> None:
+    """Keep injected drops out of waitress' log (idempotent)."""
+    logging.getLogger("waitress").addFilter(_HIDE_INJECTED_DROPS)
+
+
+class FakeFreshsales:
+    """A running fake Freshsales for tests, on 127.0.0.1 and a free port.
+
+    ```python
+    with FakeFreshsales() as fake:
+        httpx.post(f"{fake.url}/api/contacts/upsert", json=..., headers=fake.auth_headers)
+        assert fake.state()["contacts"][0]["email"] == "jane@example.com"
+    ```
+
+    **Parameters:** `api_key` (generated when None), `domain`, `strict` (custom fields and
+    unknown attributes answer 400), `limits` (hourly and per-minute budgets), `retry_after`
+    (send `Retry-After` on 429), or a whole `config` instead of those.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        domain: str = "acme",
+        strict: bool = False,
+        limits: Limits | None = None,
+        retry_after: bool = False,
+        config: FakeConfig | None = None,
+        *,
+        threads: int = 8,
+        ready_timeout: float = 10.0,
+    ) -> None:
+        if config is None:
+            account = AccountConfig(
+                domain=domain,
+                api_key=api_key or secrets.token_urlsafe(24),
+                limits=limits or Limits(),
+                strict=strict,
+                retry_after=retry_after,
+            )
+            config = FakeConfig(accounts=(account,))
+        elif api_key is not None or limits is not None or strict or retry_after:
+            raise ValueError("pass either a config or the account settings, not both")
+        self.config = config
+        self.app = create_app(config)
+        self._threads = threads
+        self._ready_timeout = ready_timeout
+        self._map: dict[int, Any] = {}
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._client: httpx.Client | None = None
+
+    @property
+    def api_key(self) -> str:
+        return self.config.accounts[0].api_key
+
+    @property
+    def domain(self) -> str:
+        return self.config.accounts[0].domain
+
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Token token={self.api_key}"}
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the fake is not running; call start() or use it as a context")
+        return f"http://127.0.0.1:{self._server.effective_port}"
+
+    def __repr__(self) -> str:
+        state = "running" if self._server is not None else "stopped"
+        return f"<FakeFreshsales domain={self.domain!r} {state}>"
+
+    def start(self) -> FakeFreshsales:
+        if self._server is not None:
+            return self
+        quiet_injected_drops()
+        # Binding happens here, in the caller's thread, so a bind error surfaces at once.
+        self._server = create_server(
+            self.app, host="127.0.0.1", port=0, threads=self._threads, map=self._map
+        )
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._serve, name="fake-freshsales", daemon=True)
+        self._thread.start()
+        self._client = httpx.Client(base_url=self.url + ADMIN_ROOT, timeout=self._ready_timeout)
+        try:
+            self._client.get("/clock").raise_for_status()
+        except httpx.HTTPError as error:
+            self.stop()
+            raise RuntimeError(f"the fake did not become ready: {error}") from error
+        return self
+
+    def _serve(self) -> None:
+        # One poll at a time instead of waitress' endless loop, so stop() can end it cleanly
+        # and close every socket from the caller's thread afterwards.
+        while not self._stopping.is_set():
+            wasyncore.loop(timeout=_POLL_SECONDS, map=self._map, use_poll=True, count=1)
+
+    def stop(self) -> None:
+        """Stop serving and close every socket; safe to call twice."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        self._stopping.set()
+        server.pull_trigger()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(self._map)
+
+    def __enter__(self) -> FakeFreshsales:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # Admin API wrappers -------------------------------------------------------------------
+
+    def _admin(self, method: str, path: str, **kwargs: Any) -> Any:
+        if self._client is None:
+            raise RuntimeError("the fake is not running; call start() or use it as a context")
+        response = self._client.request(method, path, **kwargs)
+        if response.is_error:
+            raise RuntimeError(f"{method} {ADMIN_ROOT}{path} failed: {response.text}")
+        return response.json()
+
+    def reset(self) -> None:
+        self._admin("POST", "/reset")
+
+    def state(self, domain: str | None = None) -> dict[str, list[dict[str, Any]]]:
+        params = {"domain": domain} if domain else None
+        state: dict[str, list[dict[str, Any]]] = self._admin("GET", "/state", params=params)
+        return state
+
+    def journal(
+        self, *, method: str | None = None, path: str | None = None, status: int | None = None
+    ) -> list[dict[str, Any]]:
+        filters = {"method": method, "path": path, "status": status}
+        params = {key: value for key, value in filters.items() if value is not None}
+        entries: list[dict[str, Any]] = self._admin("GET", "/journal", params=params)["journal"]
+        return entries
+
+    def advance_clock(self, seconds: float) -> dict[str, Any]:
+        now: dict[str, Any] = self._admin("POST", "/clock", json={"advance": seconds})
+        return now
+
+    def set_faults(self, **config: Any) -> dict[str, Any]:
+        faults: dict[str, Any] = self._admin("POST", "/faults", json=config)["faults"]
+        return faults
+
+    def clear_faults(self) -> None:
+        self._admin("DELETE", "/faults")
+
+    def add_custom_field(
+        self,
+        entity: str,
+        name: str,
+        type: str,
+        choices: list[str] | None = None,
+        *,
+        label: str | None = None,
+        domain: str | None = None,
+    ) -> dict[str, Any]:
+        body = {"entity": entity, "name": name, "type": type, "choices": choices, "label": label}
+        if domain is not None:
+            body["domain"] = domain
+        field: dict[str, Any] = self._admin("POST", "/fields", json=body)["field"]
+        return field
+
+    def add_activity_type(self, name: str, *, domain: str | None = None) -> dict[str, Any]:
+        body = {"name": name} if domain is None else {"name": name, "domain": domain}
+        entry: dict[str, Any] = self._admin("POST", "/activity-types", json=body)[
+            "sales_activity_type"
+        ]
+        return entry
+
+    def add_account(
+        self,
+        domain: str,
+        api_key: str,
+        *,
+        limits: Limits | None = None,
+        strict: bool = False,
+        retry_after: bool = False,
+    ) -> dict[str, Any]:
+        limits = limits or Limits()
+        body = {
+            "domain": domain,
+            "api_key": api_key,
+            "limits": {"hourly": limits.hourly, "per_minute": limits.per_minute},
+            "strict": strict,
+            "retry_after": retry_after,
+        }
+        account: dict[str, Any] = self._admin("POST", "/accounts", json=body)["account"]
+        return account
+
+    def seed(
+        self, records: dict[str, list[dict[str, Any]]], *, domain: str | None = None
+    ) -> dict[str, list[dict[str, Any]]]:
+        body: dict[str, Any] = dict(records)
+        if domain is not None:
+            body["domain"] = domain
+        created: dict[str, list[dict[str, Any]]] = self._admin("POST", "/seed", json=body)
+        return created

@@ -1,0 +1,88 @@
+"""In-process helpers: the fake app behind Flask's test client, with the key already set."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from fake_freshsales import AccountConfig, FakeConfig, create_app
+
+KEY = "test-key-acme"
+CLASSIC = "/api"
+SUITE = "/crm/sales/api"
+
+
+class Fake:
+    """A fake app and a client that authenticates as its first account."""
+
+    def __init__(self, config: FakeConfig) -> None:
+        self.config = config
+        self.app = create_app(config)
+        self.client: FlaskClient = self.app.test_client()
+        self.key = config.accounts[0].api_key
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        json: Any = None,
+        *,
+        root: str = CLASSIC,
+        key: str | None = None,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> TestResponse:
+        sent = {"Authorization": f"Token token={key or self.key}", **(headers or {})}
+        return self.client.open(root + path, method=method, json=json, headers=sent, **kwargs)
+
+    def post(self, path: str, json: Any = None, **kwargs: Any) -> TestResponse:
+        return self.call("POST", path, json, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.call("GET", path, **kwargs)
+
+    def put(self, path: str, json: Any = None, **kwargs: Any) -> TestResponse:
+        return self.call("PUT", path, json, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.call("DELETE", path, **kwargs)
+
+    def admin(self, method: str, path: str, json: Any = None, **kwargs: Any) -> TestResponse:
+        return self.client.open("/_fake" + path, method=method, json=json, **kwargs)
+
+    def state(self, domain: str | None = None) -> dict[str, list[dict[str, Any]]]:
+        query = {"domain": domain} if domain else {}
+        state: dict[str, list[dict[str, Any]]] = self.client.get(
+            "/_fake/state", query_string=query
+        ).json
+        return state
+
+    def create(self, plural: str, singular: str, attributes: dict[str, Any]) -> dict[str, Any]:
+        response = self.post(f"/{plural}", {singular: attributes})
+        assert response.status_code == 201, response.json
+        record: dict[str, Any] = response.json[singular]
+        return record
+
+
+MakeFake = Callable[..., Fake]
+
+
+@pytest.fixture
+def make_fake() -> MakeFake:
+    """Build a fake whose first account is `acme` / KEY with the given account settings."""
+
+    def build(**account: Any) -> Fake:
+        extra = account.pop("config", {})
+        first = AccountConfig(domain="acme", api_key=KEY, **account)
+        return Fake(FakeConfig(accounts=(first,), **extra))
+
+    return build
+
+
+@pytest.fixture
+def fake(make_fake: MakeFake) -> Fake:
+    return make_fake()

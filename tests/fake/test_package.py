@@ -1,0 +1,40 @@
+"""The public surface of fake_freshsales, and its independence from the translator."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import fake_freshsales
+
+PACKAGE = Path(fake_freshsales.__file__).parent
+
+
+def test_all_lists_exactly_the_public_names() -> None:
+    public = {
+        name
+        for name in vars(fake_freshsales)
+        if not name.startswith("_")
+        and not isinstance(getattr(fake_freshsales, name), type(fake_freshsales))
+        and name != "annotations"
+    }
+    assert set(fake_freshsales.__all__) == public
+    assert fake_freshsales.__all__ == sorted(fake_freshsales.__all__)
+
+
+def test_never_imports_the_translator_or_the_contracts() -> None:
+    imported: set[str] = set()
+    for source in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    assert not imported & {"translator", "contracts"}
+    assert imported  # the walk did see the package's imports
+
+
+def test_models_know_nothing_of_http() -> None:
+    for source in (PACKAGE / "models").rglob("*.py"):
+        text = source.read_text()
+        assert "flask" not in text and "werkzeug" not in text, source.name

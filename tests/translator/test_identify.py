@@ -1,0 +1,361 @@
+"""identify: the trait rules, the lead/contact choice and the email resolution."""
+
+from typing import Any
+
+import pytest
+
+from translator import InvalidEvent, Settings, translate
+from translator.fields import SEGMENT_IDENTIFY_TRAITS
+
+CLASSIC = Settings(domain="acme", api_key="k")
+SUITE = Settings(domain="acme.myfreshworks.com", api_key="k")
+
+
+def identify(traits: dict[str, Any], user_id: Any = "u-1", **extra: Any) -> dict[str, Any]:
+    return {"type": "identify", "userId": user_id, "traits": traits, **extra}
+
+
+def lead_body(traits: dict[str, Any], settings: Settings = CLASSIC) -> dict[str, Any]:
+    plan = translate(identify({"email": "ann@example.com", **traits}), settings)
+    assert [c.path for c in plan.calls] == ["/leads/upsert"]
+    body: dict[str, Any] = plan.calls[0].body["lead"]
+    return body
+
+
+def test_camel_case_traits_become_snake_case_fields() -> None:
+    body = lead_body({"firstName": "Ann", "mobileNumber": "+1 555", "timeZone": "Pune"})
+    assert body == {
+        "email": "ann@example.com",
+        "external_id": "u-1",
+        "first_name": "Ann",
+        "mobile_number": "+1 555",
+        "time_zone": "Pune",
+    }
+
+
+def test_title_and_phone_are_renamed() -> None:
+    body = lead_body({"title": "CTO", "phone": "555-0100"})
+    assert body["job_title"] == "CTO"
+    assert body["work_number"] == "555-0100"
+    assert "title" not in body and "phone" not in body
+
+
+def test_name_is_split_when_first_and_last_are_absent() -> None:
+    assert lead_body({"name": "Ann Marie Lee"}) | {} == {
+        "email": "ann@example.com",
+        "external_id": "u-1",
+        "first_name": "Ann",
+        "last_name": "Marie Lee",
+    }
+    assert lead_body({"name": "Cher"})["first_name"] == "Cher"
+    assert "last_name" not in lead_body({"name": "Cher"})
+
+
+def test_name_is_not_used_when_a_first_or_last_name_is_given() -> None:
+    body = lead_body({"name": "Someone Else", "lastName": "Lee"})
+    assert body["last_name"] == "Lee"
+    assert "first_name" not in body
+
+
+def test_address_object_is_spread_over_flat_fields() -> None:
+    address = {
+        "street": "1 Main St",
+        "city": "Pune",
+        "state": "MH",
+        "postalCode": "411001",
+        "country": "India",
+        "floor": 3,
+    }
+    plan = translate(identify({"email": "ann@example.com", "address": address}), CLASSIC)
+    body = plan.calls[0].body["lead"]
+    assert {k: body[k] for k in ("address", "city", "state", "zipcode", "country")} == {
+        "address": "1 Main St",
+        "city": "Pune",
+        "state": "MH",
+        "zipcode": "411001",
+        "country": "India",
+    }
+    assert plan.ignored == ["address.floor"]
+
+
+def test_address_string_is_the_address_field() -> None:
+    assert lead_body({"address": "1 Main St, Pune"})["address"] == "1 Main St, Pune"
+
+
+def test_exact_field_name_wins_over_other_spellings() -> None:
+    body = lead_body(
+        {"first_name": "Exact", "firstName": "Camel", "city": "Top", "address": {"city": "Nested"}}
+    )
+    assert body["first_name"] == "Exact"
+    assert body["city"] == "Top"
+    body = lead_body({"jobTitle": "Camel", "title": "Alias"})
+    assert body["job_title"] == "Alias"  # neither is exact: the later key wins
+
+
+def test_custom_fields_in_camel_or_snake_case() -> None:
+    body = lead_body({"cfAlternateNumber": "98765432", "cf_plan_tier": "gold", "cfScore": 7})
+    assert body["custom_field"] == {
+        "cf_alternate_number": "98765432",
+        "cf_plan_tier": "gold",
+        "cf_score": 7,
+    }
+
+
+def test_explicit_null_clears_a_field_and_absent_traits_are_not_sent() -> None:
+    body = lead_body({"lastName": None, "cfPlan": None})
+    assert body["last_name"] is None
+    assert body["custom_field"] == {"cf_plan": None}
+    assert "first_name" not in body
+
+
+def test_unmapped_traits_are_reported_sorted() -> None:
+    plan = translate(
+        identify(
+            {
+                "email": "a@b.co",
+                "zeta": 1,
+                "age": 30,
+                "total billed": 830,
+                "company": {"name": "Acme", "plan": "pro"},
+            }
+        ),
+        CLASSIC,
+    )
+    assert plan.ignored == ["age", "company.plan", "total billed", "zeta"]
+
+
+# What each reserved trait of the Segment Spec becomes on a lead: (value sent, fields expected).
+RESERVED = {
+    "address": ({"street": "1 Main St", "city": "Pune"}, {"address": "1 Main St", "city": "Pune"}),
+    "age": (30, {}),
+    "avatar": ("https://x.io/a.png", {}),
+    "birthday": ("1990-01-01", {}),
+    "company": ({"name": "Acme"}, {"company": {"name": "Acme"}}),
+    "createdAt": ("2020-01-01T00:00:00Z", {}),
+    "description": ("likes tea", {}),
+    "email": ("ann@example.com", {}),
+    "firstName": ("Ann", {"first_name": "Ann"}),
+    "lastName": ("Lee", {"last_name": "Lee"}),
+    "gender": ("f", {}),
+    "id": ("42", {}),
+    "name": ("Ann Lee", {"first_name": "Ann", "last_name": "Lee"}),
+    "phone": ("555", {"work_number": "555"}),
+    "title": ("CTO", {"job_title": "CTO"}),
+    "username": ("ann", {}),
+    "website": ("ann.dev", {}),
+}
+
+
+def test_the_reserved_trait_table_is_covered() -> None:
+    assert RESERVED.keys() == SEGMENT_IDENTIFY_TRAITS.keys()
+
+
+@pytest.mark.parametrize("trait", sorted(RESERVED))
+def test_every_reserved_trait_goes_where_the_field_table_says(trait: str) -> None:
+    value, fields = RESERVED[trait]
+    plan = translate(identify({"email": "ann@example.com", trait: value}), CLASSIC)
+    base = {"email": "ann@example.com", "external_id": "u-1"}
+    assert plan.calls[0].body["lead"] == {**base, **fields}
+    ignored = SEGMENT_IDENTIFY_TRAITS[trait] is None
+    assert plan.ignored == ([trait] if ignored else [])
+    assert ignored == (fields == {} and trait != "email")
+
+
+@pytest.mark.parametrize(
+    ("trait", "value", "field", "sent"),
+    [
+        ("phone", 5550100, "work_number", "5550100"),
+        ("ownerId", "70000090119", "owner_id", 70000090119),
+        ("owner_id", 12.0, "owner_id", 12),
+        ("lifecycleStageId", " 42 ", "lifecycle_stage_id", 42),
+        ("tags", "vip", "tags", ["vip"]),
+        ("tags", ["a", "b"], "tags", ["a", "b"]),
+    ],
+)
+def test_values_are_coerced_losslessly(trait: str, value: Any, field: str, sent: Any) -> None:
+    plan = translate(identify({"email": "a@b.co", "fsContact": True, trait: value}), CLASSIC)
+    assert plan.calls[0].body["contact"][field] == sent
+
+
+@pytest.mark.parametrize(
+    ("trait", "value", "message"),
+    [
+        (
+            "ownerId",
+            "abc",
+            "traits.ownerId: expected an integer (or a string of digits), got the string 'abc'",
+        ),
+        ("ownerId", True, "traits.ownerId: expected an integer (or a string of digits), got true"),
+        ("firstName", {"a": 1}, "traits.firstName: expected a string, got an object"),
+        ("tags", [1, 2], "traits.tags: expected a string or a list of strings, got a list"),
+        (
+            "cfScore",
+            {"a": 1},
+            "traits.cfScore: expected a string, number, boolean, null or a list of those "
+            "for a custom field, got an object",
+        ),
+        ("company", 42, "traits.company: expected an object or a name, got the number 42"),
+        (
+            "fsContact",
+            "yes",
+            'traits.fsContact: expected true, false, "true" or "false", got the string \'yes\'',
+        ),
+    ],
+)
+def test_wrong_types_name_the_trait(trait: str, value: Any, message: str) -> None:
+    with pytest.raises(InvalidEvent) as error:
+        translate(identify({"email": "a@b.co", trait: value}), CLASSIC)
+    assert str(error.value) == message
+    assert error.value.path == message.split(":")[0]
+
+
+@pytest.mark.parametrize("flag", [True, "true", "TRUE", " True "])
+def test_fs_contact_true_makes_a_contact(flag: Any) -> None:
+    plan = translate(identify({"email": "a@b.co", "fsContact": flag}), CLASSIC)
+    assert [c.path for c in plan.calls] == ["/contacts/upsert"]
+    assert plan.ignored == []
+
+
+@pytest.mark.parametrize("flag", [False, "false", None])
+def test_fs_contact_false_keeps_a_lead(flag: Any) -> None:
+    plan = translate(identify({"email": "a@b.co", "fs_contact": flag}), CLASSIC)
+    assert [c.path for c in plan.calls] == ["/leads/upsert"]
+
+
+def test_snake_case_fs_contact_wins_over_camel_case() -> None:
+    plan = translate(
+        identify({"email": "a@b.co", "fsContact": "true", "fs_contact": "false"}), CLASSIC
+    )
+    assert [c.path for c in plan.calls] == ["/leads/upsert"]
+
+
+def test_suite_host_always_makes_contacts() -> None:
+    plan = translate(identify({"email": "a@b.co", "fsContact": "false"}), SUITE)
+    assert [c.path for c in plan.calls] == ["/contacts/upsert"]
+
+
+def test_company_as_a_string_is_its_name() -> None:
+    assert lead_body({"company": "Acme"})["company"] == {"name": "Acme"}
+
+
+def test_company_employee_count_and_website_map_onto_the_account() -> None:
+    plan = translate(
+        identify(
+            {
+                "email": "a@b.co",
+                "fsContact": True,
+                "company": {
+                    "name": "Acme",
+                    "employee_count": "120",
+                    "website": "acme.io",
+                    "industry": "Tech",
+                    "id": 9,
+                },
+            }
+        ),
+        CLASSIC,
+    )
+    assert plan.calls[0].body == {
+        "unique_identifier": {"name": "Acme"},
+        "sales_account": {"name": "Acme", "number_of_employees": 120, "website": "acme.io"},
+    }
+    assert plan.ignored == ["company.id", "company.industry"]
+
+
+def test_company_and_deal_without_a_name_are_left_out_and_reported() -> None:
+    plan = translate(
+        identify(
+            {
+                "email": "a@b.co",
+                "fsContact": True,
+                "company": {"website": "x.io"},
+                "deal": {"amount": 5},
+            }
+        ),
+        CLASSIC,
+    )
+    assert [c.name for c in plan.calls] == ["person"]
+    assert "sales_accounts" not in plan.calls[0].body["contact"]
+    assert plan.ignored == ["company.website", "deal.amount"]
+    assert translate(identify({"email": "a@b.co", "company": None}), CLASSIC).ignored == ["company"]
+
+
+def test_deal_without_company_links_the_contact_only() -> None:
+    plan = translate(
+        identify(
+            {"email": "a@b.co", "fsContact": True, "deal": {"name": "Big", "amount": "19.99"}}
+        ),
+        CLASSIC,
+    )
+    assert [c.name for c in plan.calls] == ["person", "deal"]
+    assert plan.calls[1].body == {
+        "unique_identifier": {"name": "Big"},
+        "deal": {
+            "name": "Big",
+            "amount": 19.99,
+            "contacts_added_list": [{"$ref": "person#/contact/id"}],
+        },
+    }
+
+
+def test_lead_nests_company_and_deal() -> None:
+    body = lead_body(
+        {
+            "company": {"name": "Acme", "employees": 5},
+            "deal": {"name": "D", "amount": 1, "expectedClose": "2026-06-30"},
+        }
+    )
+    assert body["company"] == {"name": "Acme", "number_of_employees": 5}
+    assert body["deal"] == {"name": "D", "amount": 1, "expected_close": "2026-06-30"}
+
+
+def test_email_comes_from_traits_stripped() -> None:
+    plan = translate(identify({"email": "  Ann@Example.com "}), CLASSIC)
+    assert plan.calls[0].body["unique_identifier"] == {"emails": "Ann@Example.com"}
+
+
+def test_email_falls_back_to_an_email_user_id() -> None:
+    plan = translate(identify({}, user_id="ann@example.com"), CLASSIC)
+    assert plan.calls[0].body == {
+        "unique_identifier": {"emails": "ann@example.com"},
+        "lead": {"email": "ann@example.com", "external_id": "ann@example.com"},
+    }
+
+
+def test_numeric_user_id_is_stringified() -> None:
+    plan = translate(identify({"email": "a@b.co"}, user_id=12345), CLASSIC)
+    assert plan.calls[0].body["lead"]["external_id"] == "12345"
+
+
+@pytest.mark.parametrize(
+    ("message", "path", "fragment"),
+    [
+        ({"type": "identify", "traits": {"email": "a@b.co"}}, "userId", "expected a userId"),
+        (identify({"email": "a@b.co"}, user_id=""), "userId", "expected a non-empty string"),
+        (identify({"email": "a@b.co"}, user_id=None), "userId", "expected a userId"),
+        (identify({}), "traits.email", "the userId is not one, so traits.email is required"),
+        (identify({"email": "not an email"}), "traits.email", "expected an email address"),
+        (identify({"email": 42}, user_id="a@b.co"), "traits.email", "got the number 42"),
+        (
+            {"type": "identify", "userId": "u", "traits": []},
+            "traits",
+            "expected an object, got a list",
+        ),
+    ],
+)
+def test_invalid_identifies(message: dict[str, Any], path: str, fragment: str) -> None:
+    with pytest.raises(InvalidEvent) as error:
+        translate(message, CLASSIC)
+    assert error.value.path == path
+    assert fragment in str(error.value)
+
+
+def test_null_email_trait_falls_back_to_the_user_id() -> None:
+    plan = translate(identify({"email": None}, user_id="a@b.co"), CLASSIC)
+    assert plan.calls[0].body["unique_identifier"] == {"emails": "a@b.co"}
+
+
+def test_traits_external_id_is_ignored_since_the_user_id_is_the_external_id() -> None:
+    plan = translate(identify({"email": "a@b.co", "externalId": "other"}), CLASSIC)
+    assert plan.calls[0].body["lead"]["external_id"] == "u-1"
+    assert plan.ignored == ["externalId"]

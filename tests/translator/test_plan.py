@@ -1,0 +1,73 @@
+"""The plan format: JSON in, JSON out, malformed plans named precisely."""
+
+import json
+
+import pytest
+
+from translator import Call, Plan
+
+PLAN = Plan(
+    calls=[
+        Call(
+            "account",
+            "POST",
+            "/sales_accounts/upsert",
+            {"unique_identifier": {"name": "A"}, "sales_account": {"name": "A"}},
+        ),
+        Call(
+            "person",
+            "GET",
+            "/lookup",
+            query={"q": "a@b.co", "f": "email", "entities": "contact"},
+            fallback=Call("person", "POST", "/contacts/upsert", {"contact": {"email": "a@b.co"}}),
+        ),
+    ],
+    ignored=["age"],
+)
+
+
+def test_round_trip_through_json_text() -> None:
+    text = json.dumps(PLAN.to_json())
+    assert Plan.from_json(json.loads(text)) == PLAN
+
+
+def test_optional_parts_are_left_out() -> None:
+    assert PLAN.calls[0].to_json() == {
+        "name": "account",
+        "method": "POST",
+        "path": "/sales_accounts/upsert",
+        "body": {"unique_identifier": {"name": "A"}, "sales_account": {"name": "A"}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "plan: expected an object"),
+        ({"calls": {}}, "plan.calls: expected a list"),
+        ({"calls": [], "ignored": [1]}, "plan.ignored: expected a list of strings"),
+        ({"calls": [1]}, "plan.calls[0]: expected an object"),
+        ({"calls": [{"name": "", "method": "GET", "path": "/x"}]}, "plan.calls[0].name"),
+        ({"calls": [{"name": "a", "method": "PATCH", "path": "/x"}]}, "plan.calls[0].method"),
+        ({"calls": [{"name": "a", "method": "GET", "path": "x"}]}, "plan.calls[0].path"),
+        (
+            {"calls": [{"name": "a", "method": "GET", "path": "/x", "query": {"q": 1}}]},
+            "plan.calls[0].query",
+        ),
+        (
+            {"calls": [{"name": "a", "method": "GET", "path": "/x", "extra": 1}]},
+            "unknown keys ['extra']",
+        ),
+        (
+            {"calls": [{"name": "a", "method": "GET", "path": "/x", "fallback": {"name": "a"}}]},
+            "plan.calls[0].fallback.method",
+        ),
+        (
+            {"calls": [{"name": "a", "method": "GET", "path": "/x"}] * 2},
+            "call names must be unique",
+        ),
+    ],
+)
+def test_malformed_plans(data: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        Plan.from_json(data)

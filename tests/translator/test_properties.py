@@ -1,0 +1,115 @@
+"""Invariants of translate over generated Segment messages (Hypothesis)."""
+
+import copy
+import json
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from translator import InvalidEvent, Plan, Settings, translate
+from translator import strategies as segment
+
+CANARY = "canary-key-6f1d2a"
+CLASSIC = Settings(domain="acme", api_key=CANARY)
+SUITE = Settings(domain="acme.myfreshworks.com", api_key=CANARY)
+both_hosts = st.sampled_from([CLASSIC, SUITE])
+
+# Messages whose known fields hold arbitrary JSON: the translator's every branch meets garbage.
+message_like = st.fixed_dictionaries(
+    {"type": st.sampled_from(["identify", "track", "page", "screen", "group", "alias", "x"])},
+    optional={
+        key: segment.json_values(6)
+        for key in (
+            "userId",
+            "anonymousId",
+            "messageId",
+            "traits",
+            "event",
+            "properties",
+            "name",
+            "category",
+            "groupId",
+            "previousId",
+            "timestamp",
+            "context",
+        )
+    },
+)
+
+
+@given(st.one_of(segment.json_values(), message_like), both_hosts)
+def test_arbitrary_json_raises_only_invalid_event(message: Any, settings: Settings) -> None:
+    try:
+        plan = translate(message, settings)
+    except InvalidEvent as error:
+        assert error.path
+        assert str(error).startswith(f"{error.path}: expected")
+    else:
+        assert isinstance(plan, Plan)
+
+
+@given(segment.broken_messages(), both_hosts)
+def test_one_broken_field_is_named(broken: segment.Broken, settings: Settings) -> None:
+    try:
+        translate(broken.message, settings)
+    except InvalidEvent as error:
+        assert error.path == broken.path
+    else:
+        raise AssertionError(f"no InvalidEvent for a broken {broken.path}")
+
+
+def resolved_email(message: dict[str, Any]) -> str:
+    traits = message["traits"]
+    for key in ("email", "Email"):
+        if key in traits:
+            return str(traits[key]).strip()
+    return str(message["userId"]).strip()
+
+
+@given(segment.identify_messages(), both_hosts)
+def test_identify_upserts_exactly_one_person_by_the_resolved_email(
+    message: dict[str, Any], settings: Settings
+) -> None:
+    plan = translate(message, settings)
+    people = [c for c in plan.calls if c.path in ("/leads/upsert", "/contacts/upsert")]
+    assert len(people) == 1
+    email = resolved_email(message)
+    body = people[0].body
+    record = body["contact"] if "contact" in body else body["lead"]
+    assert body["unique_identifier"] == {"emails": email}
+    assert record["email"] == email
+    assert record["external_id"] == str(message["userId"])
+    if settings.suite:
+        assert people[0].path == "/contacts/upsert"
+
+
+@given(
+    segment.mapped_traits(),
+    st.lists(segment.unmapped_trait_keys(), unique=True, max_size=4),
+    both_hosts,
+)
+def test_ignored_is_exactly_the_unmapped_trait_keys(
+    traits: dict[str, Any], unmapped: list[str], settings: Settings
+) -> None:
+    message = {
+        "type": "identify",
+        "userId": "u-1",
+        "traits": {**traits, **dict.fromkeys(unmapped, 1), "email": "a@b.co"},
+    }
+    assert translate(message, settings).ignored == sorted(unmapped)
+
+
+@given(segment.valid_messages(), both_hosts)
+def test_valid_messages_translate_deterministically_and_round_trip(
+    message: dict[str, Any], settings: Settings
+) -> None:
+    original = copy.deepcopy(message)
+    plan = translate(message, settings)
+    assert message == original  # the input is not modified
+    assert translate(copy.deepcopy(message), settings) == plan
+    text = json.dumps(plan.to_json())
+    assert Plan.from_json(json.loads(text)) == plan
+    assert CANARY not in text
+    names = [c.name for c in plan.calls]
+    assert len(names) == len(set(names))

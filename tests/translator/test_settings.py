@@ -1,0 +1,142 @@
+"""Settings: the domain is checked like a URL component that carries a secret."""
+
+import pytest
+
+from translator import Settings, SettingsError
+
+KEY = "sk-canary-0123456789"
+
+
+@pytest.mark.parametrize(
+    ("domain", "host", "base_url"),
+    [
+        ("acme", "acme.freshsales.io", "https://acme.freshsales.io/api"),
+        ("ACME", "acme.freshsales.io", "https://acme.freshsales.io/api"),
+        ("acme.freshsales.io", "acme.freshsales.io", "https://acme.freshsales.io/api"),
+        ("Acme.FreshSales.IO", "acme.freshsales.io", "https://acme.freshsales.io/api"),
+        ("acme-2", "acme-2.freshsales.io", "https://acme-2.freshsales.io/api"),
+        (
+            "acme.myfreshworks.com",
+            "acme.myfreshworks.com",
+            "https://acme.myfreshworks.com/crm/sales/api",
+        ),
+    ],
+)
+def test_accepted_domains(domain: str, host: str, base_url: str) -> None:
+    settings = Settings(domain=domain, api_key=KEY)
+    assert settings.domain == host
+    assert settings.base_url == base_url
+    assert settings.suite is host.endswith(".myfreshworks.com")
+
+
+@pytest.mark.parametrize(
+    "domain",
+    [
+        "",
+        " acme",
+        "acme ",
+        "ac me",
+        "evil.com",
+        "acme.freshsales.io.evil.com",
+        "acme.evil.com",
+        "acme@evil.com",
+        "user:pass@acme",
+        "acme:80",
+        "acme.freshsales.io:443",
+        "acme/x",
+        "acme#",
+        "acme?x=1",
+        "acme.freshsales.io.",
+        "-acme",
+        "acme-",
+        "a" * 64,
+        "\u0430cme",  # a Cyrillic a
+        "\u212acme",  # Kelvin sign, which lower() turns into an ASCII k
+        "acme\n",
+        "acme\x00",
+        "freshsales.io",
+        "https://acme.freshsales.io",
+    ],
+)
+def test_rejected_domains(domain: str) -> None:
+    with pytest.raises(SettingsError) as error:
+        Settings(domain=domain, api_key=KEY)
+    assert error.value.field == "domain"
+    assert "subdomain such as 'acme'" in str(error.value)
+
+
+def test_domain_must_be_a_string() -> None:
+    with pytest.raises(SettingsError, match="domain: expected a Freshsales subdomain"):
+        Settings(domain=None, api_key=KEY)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("key", ["", "has space", "line\nbreak", "tab\t", None, 42])
+def test_rejected_api_keys_never_echo_the_key(key: object) -> None:
+    with pytest.raises(SettingsError) as error:
+        Settings(domain="acme", api_key=key)  # type: ignore[arg-type]
+    assert error.value.field == "api_key"
+    if isinstance(key, str) and key:
+        assert key not in str(error.value)
+
+
+def test_key_is_hidden_from_repr_and_str() -> None:
+    settings = Settings(domain="acme", api_key=KEY)
+    assert KEY not in repr(settings)
+    assert KEY not in str(settings)
+    assert "api_key='***'" in repr(settings)
+    assert settings.api_key == KEY
+
+
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080/api"),
+        ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/api"),
+        ("http://localhost:5000/crm/sales/api", "http://localhost:5000/crm/sales/api"),
+        ("https://proxy.internal/freshsales/api/", "https://proxy.internal/freshsales/api"),
+    ],
+)
+def test_base_url_override(base_url: str, expected: str) -> None:
+    assert Settings(domain="acme", api_key=KEY, base_url=base_url).base_url == expected
+
+
+def test_base_url_without_path_follows_the_suite_root() -> None:
+    settings = Settings(domain="acme.myfreshworks.com", api_key=KEY, base_url="http://h:1")
+    assert settings.base_url == "http://h:1/crm/sales/api"
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "ftp://h",
+        "http://",
+        "http://user:pw@h",
+        "http://h/?q=1",
+        "http://h/#x",
+        "h:80",
+        "http://h /",
+    ],
+)
+def test_rejected_base_urls(base_url: str) -> None:
+    with pytest.raises(SettingsError) as error:
+        Settings(domain="acme", api_key=KEY, base_url=base_url)
+    assert error.value.field == "base_url"
+
+
+def test_activity_type_names_are_configurable_and_checked() -> None:
+    settings = Settings(domain="acme", api_key=KEY, track_activity_type="Website Event")
+    assert settings.track_activity_type == "Website Event"
+    assert settings.page_activity_type == "Page View"
+    assert settings.activity_type_settings["track_activity_type"] == "Website Event"
+    with pytest.raises(SettingsError) as error:
+        Settings(domain="acme", api_key=KEY, page_activity_type="  ")
+    assert error.value.field == "page_activity_type"
+
+
+def test_settings_are_immutable_values() -> None:
+    one = Settings(domain="acme", api_key=KEY)
+    assert one == Settings(domain="ACME.freshsales.io", api_key=KEY)
+    assert one != Settings(domain="acme", api_key=KEY + "x")
+    assert hash(one) == hash(Settings(domain="acme", api_key=KEY))
+    with pytest.raises(AttributeError):
+        one.domain = "evil"  # type: ignore[misc]

@@ -1,0 +1,72 @@
+"""The exceptions the translator raises for bad input and bad settings, and their wording."""
+
+from __future__ import annotations
+
+__all__ = ["AuthError", "InvalidEvent", "SettingsError", "child", "describe"]
+
+_DESCRIBE_LIMIT = 40
+
+
+class InvalidEvent(ValueError):
+    """A Segment message that cannot become Freshsales calls.
+
+    `path` names the offending field (`"traits.email"`, `"userId"`, or `"message"` for the
+    message as a whole); the text says what was expected instead.
+    """
+
+    def __init__(self, path: str, expected: str) -> None:
+        self.path = path
+        self.expected = expected
+        super().__init__(f"{path}: {expected}")
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used to reach a Freshsales account.
+
+    `field` names the setting. The text never contains the API key.
+    """
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+def child(path: str, key: str) -> str:
+    """The path of `key` inside `path`."""
+    return f"{path}.{key}" if path else key
+
+
+def describe(value: object) -> str:
+    """A short description of a JSON value for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= _DESCRIBE_LIMIT else value[:_DESCRIBE_LIMIT] + "…"
+        return f"the string {shown!r}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+class AuthError(Exception):
+    """Freshsales refused the API key (401) or its permissions (403): sending stopped.
+
+    Every message not delivered was kept in the dead-letter file for replay.
+    """
+
+    def __init__(self, status: int, detail: str) -> None:
+        self.status = status
+        self.detail = detail
+        problem = (
+            "the API key is wrong or revoked"
+            if status == 401
+            else "the API key's user lacks permission for this call"
+        )
+        super().__init__(f"Freshsales answered {status}: {problem} ({detail})")

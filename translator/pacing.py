@@ -1,0 +1,118 @@
+"""Pacing requests under an account's rate limits instead of running into 429s.
+
+Freshsales counts requests per account in an hourly and a per-minute window (1000 and 400 on
+most plans). Each window is a token bucket here; the server's own count, read from
+`X-RateLimit-Remaining` and `X-RateLimit-Reset`, corrects it, since the server's windows are
+fixed and a bucket alone would let a burst straddle a window boundary.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+__all__ = ["RateLimiter", "RateLimits", "parse_reset"]
+
+# X-RateLimit-Reset is seconds until the window resets, or (on some APIs) an epoch time: a value
+# this large cannot be a wait.
+_EPOCH_THRESHOLD = 1_000_000_000.0
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Request budgets as (requests, window in seconds) pairs.
+
+    ```python
+    RateLimits()                          # Freshsales' defaults: 1000/hour and 400/minute
+    RateLimits(((60, 1.0),))              # 60 a second, e.g. for a benchmark
+    RateLimits.parse("1000/400")          # hourly/per-minute, as the CLI takes it
+    ```
+    """
+
+    windows: tuple[tuple[int, float], ...] = ((1000, 3600.0), (400, 60.0))
+
+    def __post_init__(self) -> None:
+        if not self.windows or any(n < 1 or w <= 0 for n, w in self.windows):
+            raise ValueError("rate limits: expected (requests >= 1, window seconds > 0) pairs")
+
+    @classmethod
+    def parse(cls, text: str) -> RateLimits:
+        """`"1000/400"`: requests per hour / per minute."""
+        hourly, sep, per_minute = text.partition("/")
+        if not sep or not hourly.strip().isdigit() or not per_minute.strip().isdigit():
+            raise ValueError(
+                f"rate limits: expected HOURLY/PER_MINUTE such as 1000/400, got {text!r}"
+            )
+        return cls(((int(hourly), 3600.0), (int(per_minute), 60.0)))
+
+
+def parse_reset(value: str | None, now_epoch: float) -> float | None:
+    """Seconds to wait from an `X-RateLimit-Reset` or `Retry-After` value, if it is a number."""
+    if value is None:
+        return None
+    try:
+        number = float(value.strip())
+    except ValueError:
+        return None
+    if number != number or number < 0:  # NaN or negative
+        return None
+    return max(0.0, number - now_epoch) if number >= _EPOCH_THRESHOLD else number
+
+
+class _Bucket:
+    """One window as a token bucket that may go into debt: a reservation is a place in line."""
+
+    def __init__(self, requests: int, window: float, now: float) -> None:
+        self.capacity = float(requests)
+        self.rate = requests / window
+        self.tokens = self.capacity
+        self.updated = now
+
+    def reserve(self, now: float) -> float:
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        self.tokens -= 1.0
+        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+
+
+class RateLimiter:
+    """Reserves a slot for each request; `reserve()` says how long to wait before sending it."""
+
+    def __init__(self, limits: RateLimits, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        now = clock()
+        self._buckets = [_Bucket(n, w, now) for n, w in limits.windows]
+        self._server_remaining: int | None = None
+        self._server_reset_at = 0.0
+        self._lock = threading.Lock()
+
+    def reserve(self) -> float:
+        """Take a place for one request; the seconds to wait before sending it."""
+        with self._lock:
+            now = self._clock()
+            delay = max(bucket.reserve(now) for bucket in self._buckets)
+            if self._server_remaining is not None:
+                if now >= self._server_reset_at:
+                    self._server_remaining = None
+                elif self._server_remaining <= 0:
+                    # The server's window is spent: wait for its reset, and let the first
+                    # answer after it tell the new count.
+                    delay = max(delay, self._server_reset_at - now)
+                    self._server_remaining = None
+                else:
+                    self._server_remaining -= 1
+            return delay
+
+    def observe(self, headers: Mapping[str, str], status: int, now_epoch: float) -> float | None:
+        """Learn the server's count from a response; the reset wait it announced, if any."""
+        remaining = headers.get("x-ratelimit-remaining")
+        reset = parse_reset(headers.get("x-ratelimit-reset"), now_epoch)
+        with self._lock:
+            if reset is not None:
+                self._server_reset_at = self._clock() + reset
+            if status == 429:
+                self._server_remaining = 0
+            elif remaining is not None and remaining.strip().isdigit():
+                self._server_remaining = int(remaining)
+        return reset

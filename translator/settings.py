@@ -1,0 +1,178 @@
+"""Where a Freshsales account lives and how to authenticate to it."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+from urllib.parse import urlsplit
+
+from translator.errors import SettingsError
+
+__all__ = ["Settings"]
+
+CLASSIC_SUFFIX: Final = ".freshsales.io"
+SUITE_SUFFIX: Final = ".myfreshworks.com"
+CLASSIC_ROOT: Final = "/api"
+SUITE_ROOT: Final = "/crm/sales/api"
+
+# The domain is spliced into a URL that carries the API key, so nothing but a DNS label and one
+# of the two known suffixes gets through: no ports, paths, userinfo, other hosts or look-alikes.
+_DOMAIN = re.compile(
+    r"(?P<label>[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)"
+    r"(?P<suffix>\.freshsales\.io|\.myfreshworks\.com)?",
+    re.ASCII,
+)
+_API_KEY = re.compile(r"[\x21-\x7e]+", re.ASCII)
+_TYPE_NAME_LIMIT: Final = 255
+
+
+class Settings:
+    """The Freshsales account a translator and a client talk to.
+
+    ```python
+    settings = Settings(domain="acme", api_key="...")
+    settings.base_url            # "https://acme.freshsales.io/api"
+    Settings(domain="acme.myfreshworks.com", api_key="...").base_url
+                                 # "https://acme.myfreshworks.com/crm/sales/api"
+    ```
+
+    **Parameters:**
+
+    * **domain** - the subdomain (`acme`), or the full host on the classic `*.freshsales.io` or
+      the Suite `*.myfreshworks.com` domain; case-insensitive.
+    * **api_key** - the Freshsales API key; never shown by `repr`, `str` or errors.
+    * **base_url** - point at another server (e.g. the fake). With no path, the API root of the
+      domain's host kind (`/api` or `/crm/sales/api`) is appended.
+    * **track_activity_type**, **page_activity_type**, **screen_activity_type** - names of the
+      Freshsales sales activity types that track, page and screen calls are recorded as.
+    """
+
+    __slots__ = (
+        "_api_key",
+        "base_url",
+        "domain",
+        "page_activity_type",
+        "screen_activity_type",
+        "suite",
+        "track_activity_type",
+    )
+
+    domain: str
+    suite: bool
+    base_url: str
+    track_activity_type: str
+    page_activity_type: str
+    screen_activity_type: str
+    _api_key: str
+
+    def __init__(
+        self,
+        domain: str,
+        api_key: str,
+        *,
+        base_url: str | None = None,
+        track_activity_type: str = "Segment Event",
+        page_activity_type: str = "Page View",
+        screen_activity_type: str = "Page View",
+    ) -> None:
+        host, suite = _parse_domain(domain)
+        set_ = object.__setattr__
+        set_(self, "domain", host)
+        set_(self, "suite", suite)
+        set_(self, "_api_key", _check_api_key(api_key))
+        root = SUITE_ROOT if suite else CLASSIC_ROOT
+        url = f"https://{host}{root}" if base_url is None else _check_base_url(base_url, root)
+        set_(self, "base_url", url)
+        for name, value in (
+            ("track_activity_type", track_activity_type),
+            ("page_activity_type", page_activity_type),
+            ("screen_activity_type", screen_activity_type),
+        ):
+            set_(self, name, _check_type_name(name, value))
+
+    @property
+    def api_key(self) -> str:
+        """The API key, for the one place that builds the Authorization header."""
+        return self._api_key
+
+    @property
+    def activity_type_settings(self) -> dict[str, str]:
+        """Activity type names by the setting that holds them."""
+        return {
+            "track_activity_type": self.track_activity_type,
+            "page_activity_type": self.page_activity_type,
+            "screen_activity_type": self.screen_activity_type,
+        }
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Settings are immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Settings):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in Settings.__slots__)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, n) for n in Settings.__slots__))
+
+    def __repr__(self) -> str:
+        return (
+            f"Settings(domain={self.domain!r}, base_url={self.base_url!r}, api_key='***', "
+            f"track_activity_type={self.track_activity_type!r}, "
+            f"page_activity_type={self.page_activity_type!r}, "
+            f"screen_activity_type={self.screen_activity_type!r})"
+        )
+
+    __str__ = __repr__
+
+
+def _parse_domain(domain: object) -> tuple[str, bool]:
+    """The full host and whether it is a Suite host, or a SettingsError."""
+    if not isinstance(domain, str) or not domain:
+        raise SettingsError("domain", "expected a Freshsales subdomain such as 'acme'")
+    match = _DOMAIN.fullmatch(domain.lower()) if domain.isascii() else None
+    if match is None:
+        raise SettingsError(
+            "domain",
+            f"{domain!r} is not a Freshsales domain: expected a subdomain such as 'acme', "
+            f"'acme{CLASSIC_SUFFIX}' or 'acme{SUITE_SUFFIX}' (letters, digits and hyphens only)",
+        )
+    label, suffix = match["label"], match["suffix"] or CLASSIC_SUFFIX
+    return label + suffix, suffix == SUITE_SUFFIX
+
+
+def _check_api_key(api_key: object) -> str:
+    if not isinstance(api_key, str) or not _API_KEY.fullmatch(api_key):
+        raise SettingsError(
+            "api_key", "expected a non-empty key of printable ASCII characters without spaces"
+        )
+    return api_key
+
+
+def _check_base_url(base_url: object, root: str) -> str:
+    if not isinstance(base_url, str):
+        raise SettingsError("base_url", "expected an http(s) URL such as 'http://127.0.0.1:8080'")
+    parts = urlsplit(base_url)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.query
+        or parts.fragment
+        or not base_url.isascii()
+        or any(c.isspace() for c in base_url)
+    ):
+        raise SettingsError(
+            "base_url",
+            f"{base_url!r} is not a plain http(s) URL (no credentials, query or fragment)",
+        )
+    path = parts.path.rstrip("/")
+    return f"{parts.scheme}://{parts.netloc}{path or root}"
+
+
+def _check_type_name(setting: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > _TYPE_NAME_LIMIT:
+        raise SettingsError(
+            setting, f"expected the name of a Freshsales sales activity type, got {value!r}"
+        )
+    return value

@@ -1,0 +1,141 @@
+"""Mapping a traits object onto a Freshsales record's fields.
+
+The rules, in order, for each trait key (after camelCase → snake_case):
+1. keys the caller handles itself (`email`, `company`, ...) are set aside as `special`;
+2. `cf…` keys (`cfAlternateNumber`, `cf_alternate_number`) go to `custom_field`;
+3. the record's aliases rename a key (`title` → `job_title`, `phone` → `work_number`);
+4. an `address` object is spread over `address`, `city`, `state`, `zipcode`, `country`;
+5. a key naming one of the record's standard fields is sent, its value coerced to the field's
+   type; an explicit null is sent as null, which clears the field;
+6. everything else is reported in `ignored`.
+When two keys land on one field, the key spelled exactly as the field wins; otherwise the later.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+from translator.coerce import coerce, coerce_custom
+from translator.errors import InvalidEvent, child, describe
+from translator.fields import ADDRESS_PARTS, FieldType, Record
+from translator.plan import JSON
+
+__all__ = ["SNAKE_NAMES", "Mapped", "map_traits", "object_trait", "snake_case"]
+
+_WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+class _SnakeNames(dict[str, str]):
+    """snake_case names by key, worked out on first sight: trait keys repeat from message to
+    message, and a dict lookup costs a fraction of the regex (or even of a function call)."""
+
+    def __missing__(self, key: str) -> str:
+        name = key if key.islower() else _WORD_START.sub("_", key).lower()
+        if len(self) < _SNAKE_NAMES_KEPT:
+            self[key] = name
+        return name
+
+
+_SNAKE_NAMES_KEPT = 4096
+SNAKE_NAMES: Final = _SnakeNames()
+
+
+def snake_case(key: str) -> str:
+    """camelCase to snake_case: `firstName` → `first_name`, `EMAIL` → `email`."""
+    return SNAKE_NAMES[key]
+
+
+@dataclass(slots=True)
+class Mapped:
+    """The fields a traits object maps to, and what was left out."""
+
+    fields: dict[str, JSON] = field(default_factory=dict)
+    custom: dict[str, JSON] = field(default_factory=dict)
+    special: dict[str, JSON] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+    # The names in `fields`, `custom` and `special` set by a key spelled exactly so: another
+    # spelling of the same name does not replace them.
+    exact: set[str] = field(default_factory=set)
+
+    def body(self) -> dict[str, JSON]:
+        """The standard fields plus `custom_field` when there are custom values."""
+        if not self.custom:
+            return self.fields
+        return {**self.fields, "custom_field": self.custom}
+
+
+def map_traits(
+    traits: dict[str, JSON],
+    record: Record,
+    *,
+    path: str,
+    prefix: str = "",
+    special: frozenset[str] = frozenset(),
+) -> Mapped:
+    """Map `traits` (found at `path` in the message) onto `record`'s fields.
+
+    `prefix` is put before ignored keys (`"company."`); `special` are snake_cased keys the
+    caller handles, returned in `Mapped.special` as (path, raw value).
+    """
+    mapped = Mapped()
+    fields, aliases, exact, snake = record.fields, record.aliases, mapped.exact, SNAKE_NAMES
+    # The loop is the hottest code of a translation, hence the inlined steps.
+    for key, value in traits.items():
+        name = snake[key]
+        if name in special:
+            into, value = mapped.special, (child(path, key), value)
+        elif name.startswith("cf_") and len(name) > 3:
+            into, value = mapped.custom, coerce_custom(value, path, key)
+        elif name == "address" and isinstance(value, dict) and "address" in fields:
+            _map_address(value, fields, mapped, child(path, key), f"{prefix}{key}.")
+            continue
+        else:
+            name = aliases.get(name, name)
+            kind = fields.get(name)
+            if kind is None:
+                mapped.ignored.append(prefix + key)
+                continue
+            # Strings for string fields are by far the most common case: skip the call.
+            if kind is not _STRING or type(value) is not str:
+                value = coerce(value, kind, path, key)
+            into = mapped.fields
+        if key == name:
+            exact.add(name)
+        elif name in exact:
+            continue
+        into[name] = value
+    return mapped
+
+
+_STRING = FieldType.STRING
+
+
+def _map_address(
+    address: dict[str, JSON],
+    fields: Mapping[str, FieldType],
+    mapped: Mapped,
+    path: str,
+    prefix: str,
+) -> None:
+    """Spread Segment's address object over the record's flat address fields."""
+    for key, value in address.items():
+        target = ADDRESS_PARTS.get(SNAKE_NAMES[key])
+        kind = fields.get(target) if target else None
+        if target is None or kind is None:
+            mapped.ignored.append(prefix + key)
+        elif target not in mapped.exact:
+            mapped.fields[target] = coerce(value, kind, path, key)
+
+
+def object_trait(value: JSON, path: str) -> dict[str, JSON] | None:
+    """A `company`/`deal` trait as an object: a bare string is its name; null is absent."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return {"name": value}
+    if isinstance(value, dict):
+        return value
+    raise InvalidEvent(path, f"expected an object or a name, got {describe(value)}")
