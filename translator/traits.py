@@ -78,30 +78,31 @@ def map_traits(
     """Map `traits` (found at `path` in the message) onto `record`'s fields.
 
     `prefix` is put before ignored keys (`"company."`); `special` are snake_cased keys the
-    caller handles, returned in `Mapped.special` as (path, raw value).
+    caller handles, returned in `Mapped.special` as (path, raw value); none may be a standard
+    field of `record`.
     """
     mapped = Mapped()
     fields, aliases, exact, snake = record.fields, record.aliases, mapped.exact, SNAKE_NAMES
-    # The loop is the hottest code of a translation, hence the inlined steps.
+    # The loop is the hottest code of a translation: standard fields, the common case, are
+    # tried first (no caller's special key is a standard field), and the steps are inlined.
     for key, value in traits.items():
         name = snake[key]
-        if name in special:
+        target = aliases.get(name, name)
+        kind = fields.get(target)
+        if kind is not None and not (target == "address" and isinstance(value, dict)):
+            if kind is not _STRING or type(value) is not str:
+                value = coerce(value, kind, path, key)
+            into, name = mapped.fields, target
+        elif name in special:
             into, value = mapped.special, (child(path, key), value)
-        elif name.startswith("cf_") and len(name) > 3:
+        elif name[:3] == "cf_" and len(name) > 3:
             into, value = mapped.custom, coerce_custom(value, path, key)
         elif name == "address" and isinstance(value, dict) and "address" in fields:
             _map_address(value, fields, mapped, child(path, key), f"{prefix}{key}.")
             continue
         else:
-            name = aliases.get(name, name)
-            kind = fields.get(name)
-            if kind is None:
-                mapped.ignored.append(prefix + key)
-                continue
-            # Strings for string fields are by far the most common case: skip the call.
-            if kind is not _STRING or type(value) is not str:
-                value = coerce(value, kind, path, key)
-            into = mapped.fields
+            mapped.ignored.append(prefix + key)
+            continue
         if key == name:
             exact.add(name)
         elif name in exact:
