@@ -194,12 +194,36 @@ _ID_PARAM = {
 }
 
 
-def _record_paths(entity: Entity, codes: StatusCodes, *, upsert: bool, listing: bool) -> Schema:
+def _item_operation_id(verb: str, entity: Entity, root_tag: str) -> str:
+    return f"{verb}{entity.model}{root_tag}"
+
+
+def _linked(responses: Schema, statuses: list[int], entity: Entity, root_tag: str) -> Schema:
+    """`responses` with OpenAPI links from a created record to its get, update and delete, so a
+    stateful fuzzer (schemathesis) chains calls on the records it made."""
+    pointer = f"$response.body#/{entity.singular}/id"
+    links = {
+        f"{verb.title()}{entity.model}": {
+            "operationId": _item_operation_id(verb, entity, root_tag),
+            "parameters": {"id": pointer},
+        }
+        for verb in ("get", "update", "delete")
+    }
+    for status in statuses:
+        responses[str(status)]["links"] = links
+    return responses
+
+
+def _record_paths(
+    entity: Entity, codes: StatusCodes, root_tag: str, *, upsert: bool, listing: bool
+) -> Schema:
     name, body = entity.plural, {"required": True, "content": _json(_envelope(entity))}
     collection: Schema = {
         "post": _operation(
             f"Create a {entity.singular}",
-            _responses({codes.create: _single(entity)}, 400),
+            _linked(
+                _responses({codes.create: _single(entity)}, 400), [codes.create], entity, root_tag
+            ),
             requestBody=body,
         )
     }
@@ -226,13 +250,22 @@ def _record_paths(entity: Entity, codes: StatusCodes, *, upsert: bool, listing: 
         )
     item = {
         "parameters": [_ID_PARAM],
-        "get": _operation(f"Get a {entity.singular}", _responses({200: _single(entity)}, 404)),
+        "get": _operation(
+            f"Get a {entity.singular}",
+            _responses({200: _single(entity)}, 404),
+            operationId=_item_operation_id("get", entity, root_tag),
+        ),
         "put": _operation(
             f"Update a {entity.singular} (absent keys kept, null clears)",
             _responses({200: _single(entity)}, 400, 404),
             requestBody=body,
+            operationId=_item_operation_id("update", entity, root_tag),
         ),
-        "delete": _operation(f"Delete a {entity.singular}", _responses({codes.delete: None}, 404)),
+        "delete": _operation(
+            f"Delete a {entity.singular}",
+            _responses({codes.delete: None}, 404),
+            operationId=_item_operation_id("delete", entity, root_tag),
+        ),
     }
     paths = {f"/{name}": collection, f"/{name}/{{id}}": item}
     if upsert:
@@ -240,7 +273,7 @@ def _record_paths(entity: Entity, codes: StatusCodes, *, upsert: bool, listing: 
         paths[f"/{name}/upsert"] = {
             "post": _operation(
                 f"Create or update a {entity.singular} by unique_identifier",
-                _responses(statuses, 400),
+                _linked(_responses(statuses, 400), list(statuses), entity, root_tag),
                 requestBody={"required": True, "content": _json(_envelope(entity, upsert=True))},
             )
         }
@@ -249,9 +282,10 @@ def _record_paths(entity: Entity, codes: StatusCodes, *, upsert: bool, listing: 
 
 def _root_paths(codes: StatusCodes, *, classic: bool) -> Schema:
     entities = [e for e in CRM_ENTITIES if classic or not e.classic_only]
+    tag = "Classic" if classic else "Suite"
     paths: Schema = {}
     for entity in entities:
-        paths.update(_record_paths(entity, codes, upsert=True, listing=False))
+        paths.update(_record_paths(entity, codes, tag, upsert=True, listing=False))
         paths[f"/settings/{entity.plural}/fields"] = {
             "get": _operation(
                 f"Field definitions of {entity.plural}",
@@ -261,7 +295,7 @@ def _root_paths(codes: StatusCodes, *, classic: bool) -> Schema:
                 ),
             )
         }
-    paths.update(_record_paths(SALES_ACTIVITIES, codes, upsert=False, listing=True))
+    paths.update(_record_paths(SALES_ACTIVITIES, codes, tag, upsert=False, listing=True))
     paths["/notes"] = {
         "post": _operation(
             "Create a note",
