@@ -22,6 +22,9 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest -n auto -q
 
+contracts: $(STAMP)
+	$(BIN)/python -m contracts verify
+
 demo: $(STAMP)
 	$(BIN)/segment-freshsales demo
 

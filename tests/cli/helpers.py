@@ -1,0 +1,47 @@
+"""Running the command in-process with its output captured, and messages to send."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from translator.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """(exit status, stdout, stderr) of `segment-freshsales ARGV...`."""
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def write_lines(path: Path, *messages: Any) -> Path:
+    """A JSON lines file; a str is written as it is (a malformed line)."""
+    lines = [m if isinstance(m, str) else json.dumps(m) for m in messages]
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def dead_letters(path: Path) -> list[dict[str, Any]]:
+    """The dead-letter file's records, without their time."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    for record in records:
+        del record["time"]
+    return records
+
+
+IDENTIFY = {
+    "type": "identify",
+    "messageId": "m-identify",
+    "userId": "u-1",
+    "traits": {"email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace"},
+    "timestamp": "2024-05-06T08:00:00.000Z",
+}
+TRACK = {
+    "type": "track",
+    "messageId": "m-track",
+    "userId": "u-1",
+    "event": "Signed Up",
+    "timestamp": "2024-05-06T08:01:00.000Z",
+}

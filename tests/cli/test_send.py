@@ -1,0 +1,240 @@
+"""`segment-freshsales send` against the fake Freshsales (--base-url), checked by its state."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fake_freshsales import FakeFreshsales
+from tests.cli.helpers import IDENTIFY, TRACK, dead_letters, run, write_lines
+
+BROKEN_TRACK = {"type": "track", "messageId": "m-broken", "userId": "u-1"}
+
+
+@pytest.fixture
+def fake(fake_freshsales: FakeFreshsales, monkeypatch: pytest.MonkeyPatch) -> FakeFreshsales:
+    """The fake with the activity type tracks are recorded as, and its key in the env."""
+    fake_freshsales.add_activity_type("Segment Event")
+    monkeypatch.setenv("FRESHSALES_API_KEY", fake_freshsales.api_key)
+    monkeypatch.delenv("FRESHSALES_DOMAIN", raising=False)
+    return fake_freshsales
+
+
+def send(
+    capsys: pytest.CaptureFixture[str], fake: FakeFreshsales, *args: str
+) -> tuple[int, str, str]:
+    return run(capsys, "send", *args, "--domain", "acme", "--base-url", fake.url)
+
+
+def test_json_lines_with_a_malformed_line_deliver_the_rest_and_keep_it(
+    capsys: pytest.CaptureFixture[str], fake: FakeFreshsales, tmp_path: Path
+) -> None:
+    source = write_lines(tmp_path / "in.jsonl", IDENTIFY, "{not json", TRACK, BROKEN_TRACK)
+    dead = tmp_path / "dead.jsonl"
+    status, out, err = send(capsys, fake, str(source), "--dead-letter", str(dead))
+    assert status == 1
+    assert out == (
+        "events      delivered  rejected  failed  skipped  total\n"
+        "identify            1         0       0        0      1\n"
+        "track               1         1       0        0      2\n"
+        "(not JSON)          0         1       0        0      1\n"
+        "total               2         2       0        0      4\n"
+        "\n"
+        "API calls: 3 (0 retries); HTTP statuses: 200 x1, 201 x2\n"
+        "Not delivered (2):\n"
+        "  line 2  (not JSON)  rejected: not JSON: Expecting property name enclosed in double "
+        "quotes (column 2)\n"
+        "  line 4  track       m-broken  rejected: invalid event: event: expected the event "
+        "name, a non-empty string\n"
+        f"Kept in {dead}: 2 message(s), for replay\n"
+    )
+    assert err == (
+        "sending 1/4: 1 delivered, 0 rejected, 0 failed\n"
+        "sending 2/4: 1 delivered, 1 rejected, 0 failed\n"
+        "sending 3/4: 2 delivered, 1 rejected, 0 failed\n"
+        "sending 4/4: 2 delivered, 2 rejected, 0 failed\n"
+    )
+    assert dead_letters(dead) == [
+        {
+            "message": "{not json",
+            "status": "rejected",
+            "reason": "line 2: not JSON: Expecting property name enclosed in double quotes "
+            "(column 2)",
+            "attempts": 0,
+        },
+        {
+            "message": {**BROKEN_TRACK, "timestamp": dead_letters(dead)[1]["message"]["timestamp"]},
+            "status": "rejected",
+            "reason": "invalid event: event: expected the event name, a non-empty string",
+            "attempts": 0,
+        },
+    ]
+    state = fake.state()
+    assert [(lead["email"], lead["external_id"]) for lead in state["leads"]] == [
+        ("ada@example.com", "u-1")
+    ]
+    assert [(a["title"], a["targetable_type"]) for a in state["sales_activities"]] == [
+        ("Signed Up", "Lead")
+    ]
+    assert fake.api_key not in out + err + dead.read_text()
+
+
+def test_a_json_array_from_stdin_is_delivered(
+    capsys: pytest.CaptureFixture[str],
+    fake: FakeFreshsales,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stdin = tmp_path / "stdin.json"
+    stdin.write_text(json.dumps([IDENTIFY, TRACK]))
+    dead = tmp_path / "dead.jsonl"
+    with stdin.open(encoding="utf-8") as piped:
+        monkeypatch.setattr("sys.stdin", piped)
+        status, out, _ = send(capsys, fake, "-", "--dead-letter", str(dead))
+    assert status == 0
+    assert out.splitlines()[-1] == "API calls: 3 (0 retries); HTTP statuses: 200 x1, 201 x2"
+    assert not dead.exists()
+    assert len(fake.state()["sales_activities"]) == 1
+
+
+def test_a_batch_body_shares_its_context_with_every_item(
+    capsys: pytest.CaptureFixture[str], fake: FakeFreshsales, tmp_path: Path
+) -> None:
+    # The batch's context.traits.email is how the track finds (here: creates) its person.
+    body = {
+        "batch": [{"type": "track", "userId": "u-9", "event": "Trial Started", "messageId": "b1"}],
+        "context": {"traits": {"email": "grace@example.com"}},
+    }
+    source = tmp_path / "batch.json"
+    source.write_text(json.dumps(body))
+    status, out, _ = send(capsys, fake, str(source), "--dead-letter", str(tmp_path / "d"))
+    assert status == 0
+    assert out == (
+        "events  delivered  rejected  failed  skipped  total\n"
+        "track           1         0       0        0      1\n"
+        "total           1         0       0        0      1\n"
+        "\n"
+        "API calls: 4 (0 retries); HTTP statuses: 200 x2, 201 x2\n"
+    )
+    state = fake.state()
+    assert [lead["email"] for lead in state["leads"]] == ["grace@example.com"]
+    assert [a["title"] for a in state["sales_activities"]] == ["Trial Started"]
+
+
+def test_concurrency_delivers_every_message_in_each_users_order(
+    capsys: pytest.CaptureFixture[str], fake: FakeFreshsales, tmp_path: Path
+) -> None:
+    messages = []
+    for n in range(6):
+        email = f"user{n}@example.com"
+        messages.append({"type": "identify", "userId": f"u{n}", "traits": {"email": email}})
+        messages.append({"type": "track", "userId": f"u{n}", "event": f"Event {n}"})
+    source = write_lines(tmp_path / "in.jsonl", *messages)
+    status, out, _ = send(
+        capsys, fake, str(source), "--concurrency", "4", "--dead-letter", str(tmp_path / "d")
+    )
+    assert status == 0, out
+    state = fake.state()
+    assert len(state["leads"]) == 6
+    assert sorted(a["title"] for a in state["sales_activities"]) == [f"Event {n}" for n in range(6)]
+    # Each track came after its identify: the person was found, never created by the track.
+    assert len(fake.journal(method="POST", path="/api/leads/upsert")) == 6
+
+
+def test_dry_run_prints_plans_and_sends_nothing(
+    capsys: pytest.CaptureFixture[str], fake: FakeFreshsales, tmp_path: Path
+) -> None:
+    source = write_lines(tmp_path / "in.jsonl", IDENTIFY, "nope", BROKEN_TRACK)
+    status, out, err = send(capsys, fake, str(source), "--dry-run")
+    assert status == 1
+    assert err == ""
+    assert [json.loads(line) for line in out.splitlines()] == [
+        {
+            "where": "line 1",
+            "messageId": "m-identify",
+            "plan": {
+                "calls": [
+                    {
+                        "name": "person",
+                        "method": "POST",
+                        "path": "/leads/upsert",
+                        "body": {
+                            "unique_identifier": {"emails": "ada@example.com"},
+                            "lead": {
+                                "email": "ada@example.com",
+                                "first_name": "Ada",
+                                "last_name": "Lovelace",
+                                "external_id": "u-1",
+                            },
+                        },
+                    }
+                ],
+                "ignored": [],
+            },
+        },
+        {"where": "line 2", "error": "not JSON: Expecting value (column 1)"},
+        {
+            "where": "line 3",
+            "messageId": "m-broken",
+            "error": "invalid event: event: expected the event name, a non-empty string",
+        },
+    ]
+    assert fake.journal() == []
+
+
+def test_a_wrong_key_stops_with_one_line_and_keeps_everything_unsent(
+    capsys: pytest.CaptureFixture[str],
+    fake: FakeFreshsales,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FRESHSALES_API_KEY", "wrong-key-3b1f")
+    source = write_lines(tmp_path / "in.jsonl", IDENTIFY, TRACK, "broken")
+    dead = tmp_path / "dead.jsonl"
+    status, out, err = send(capsys, fake, str(source), "--dead-letter", str(dead))
+    assert status == 1
+    assert err == (
+        "sending 1/3: 0 delivered, 1 rejected, 0 failed\n"  # the malformed line, kept
+        "segment-freshsales: stopped: Freshsales answered 401: the API key is wrong or revoked "
+        "(Invalid authorization credentials.)\n"
+    )
+    assert out.splitlines()[-1] == f"Kept in {dead}: 3 message(s), for replay"
+    assert [(r["status"], r["attempts"]) for r in dead_letters(dead)] == [
+        ("failed", 1),
+        ("unsent", 0),
+        ("rejected", 0),
+    ]
+    assert "wrong-key-3b1f" not in out + err + dead.read_text()
+    assert fake.state()["leads"] == []
+
+
+def test_a_dedupe_store_skips_what_an_earlier_run_delivered(
+    capsys: pytest.CaptureFixture[str], fake: FakeFreshsales, tmp_path: Path
+) -> None:
+    source = write_lines(tmp_path / "in.jsonl", IDENTIFY, TRACK)
+    options = ("--dedupe-path", str(tmp_path / "ids.sqlite"), "--dead-letter", str(tmp_path / "d"))
+    assert send(capsys, fake, str(source), *options)[0] == 0
+    status, out, _ = send(capsys, fake, str(source), *options)
+    assert status == 0
+    assert out.splitlines()[:4] == [
+        "events    delivered  rejected  failed  skipped  total",
+        "identify          0         0       0        1      1",
+        "track             0         0       0        1      1",
+        "total             0         0       0        2      2",
+    ]
+    assert len(fake.state()["sales_activities"]) == 1
+
+
+def test_equal_values_that_are_no_messages_are_each_rejected_with_their_place(
+    capsys: pytest.CaptureFixture[str], fake: FakeFreshsales, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.json"
+    source.write_text("[7, null, 7, null]")
+    status, out, _ = send(capsys, fake, str(source), "--dead-letter", str(tmp_path / "d"))
+    assert status == 1
+    assert [line.split("  ")[1:3] for line in out.splitlines()[-5:-1]] == [
+        ["item 1", "(not an object)"],
+        ["item 2", "(not an object)"],
+        ["item 3", "(not an object)"],
+        ["item 4", "(not an object)"],
+    ]
