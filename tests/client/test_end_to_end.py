@@ -10,10 +10,12 @@ import httpx
 import pytest
 
 from bench.stream import realistic_stream
+from contracts import ConformanceTransport, load_interactions
 from fake_freshsales import AccountConfig, FakeConfig, FakeFreshsales, create_app
 from translator import AuthError, Client, RateLimits, Settings
 
 KEY = "e2e-key-1b7c3d9f0a"
+INTERACTIONS = load_interactions()
 
 
 class Harness:
@@ -21,6 +23,8 @@ class Harness:
 
     def __init__(self, transport: httpx.BaseTransport, origin: str, api_key: str) -> None:
         self.transport = transport
+        # Every request a client sends must have the shape of a recorded interaction.
+        self.conformance = ConformanceTransport(transport, INTERACTIONS)
         self.origin = origin
         self.api_key = api_key
         self.admin = httpx.Client(transport=transport, base_url=f"{origin}/_fake")
@@ -43,7 +47,7 @@ class Harness:
         )
         client = Client(
             settings,
-            transport=self.transport,
+            transport=self.conformance,
             dead_letter=tmp_path / "dead-letter.jsonl",
             sleep=self.sleep,
             clock=lambda: self.now,
@@ -87,6 +91,7 @@ def fake(request: pytest.FixtureRequest) -> Iterator[Harness]:
     harness.post("/activity-types", {"name": "Page View"})
     yield harness
     harness.close()
+    harness.conformance.assert_conforms()
 
 
 def letters(tmp_path: Path) -> list[dict[str, Any]]:

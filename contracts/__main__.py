@@ -1,0 +1,5 @@
+"""`python -m contracts`: the `freshsales-contracts` command line."""
+
+from contracts.cli import main
+
+raise SystemExit(main())

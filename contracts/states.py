@@ -1,0 +1,160 @@
+"""Provider states: the named preconditions an interaction needs, and how a fake is put in them.
+
+Each state is set through the fake's admin API (`/_fake/...`, see fake_freshsales' README) right
+after a reset; some give values the interaction then uses (`contact_id`, `api_key`, ...). A live
+Freshsales account has no admin API, so there a state cannot be set: the interaction is reported
+as skipped for that reason, never run against an account in an unknown state.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import httpx
+
+__all__ = ["STATES", "ProviderState", "StateError", "StateSpec", "set_states"]
+
+ADMIN: Final = "/_fake"
+# States read the account through the classic root, which serves every record type.
+_API: Final = "/api"
+
+
+@dataclass(frozen=True)
+class ProviderState:
+    """A state as an interaction names it: `contact exists` with `{"email": ...}`."""
+
+    name: str
+    params: Mapping[str, Any]
+
+    def __str__(self) -> str:
+        shown = ", ".join(f"{key}={value!r}" for key, value in self.params.items())
+        return f"{self.name} ({shown})" if shown else self.name
+
+
+class StateError(Exception):
+    """A state the server refused to take."""
+
+
+_Setter = Callable[["_Fake", Mapping[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    """A known state: the params it needs, the values it gives, and how to set it on a fake."""
+
+    required: tuple[str, ...]
+    provides: tuple[str, ...]
+    setter: _Setter
+
+
+class _Fake:
+    """The admin API and the API of one fake, as the state setters use them."""
+
+    def __init__(self, http: httpx.Client, api_key: str) -> None:
+        self.http = http
+        self.auth = {"Authorization": f"Token token={api_key}", "Accept": "application/json"}
+
+    def admin(self, method: str, path: str, body: Any = None) -> Any:
+        response = self.http.request(method, f"{ADMIN}{path}", json=body)
+        if response.is_error:
+            raise StateError(
+                f"{method} {ADMIN}{path} answered {response.status_code}: {response.text}"
+            )
+        return response.json()
+
+    def api(self, method: str, path: str, key: str | None = None) -> httpx.Response:
+        headers = self.auth if key is None else {**self.auth, "Authorization": f"Token token={key}"}
+        return self.http.request(method, f"{_API}{path}", headers=headers)
+
+
+def _nothing(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
+    """A state about what does not exist holds on a fake that was just reset."""
+    return {}
+
+
+def _seeded(plural: str, gives: str) -> _Setter:
+    """A setter that creates one record of `plural` from the params (its attributes)."""
+
+    def seed(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
+        created = fake.admin("POST", "/seed", {plural: [dict(params)]})
+        return {gives: created[plural][0]["id"]}
+
+    return seed
+
+
+def _deleted_contact(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
+    values = _seeded("contacts", "contact_id")(fake, params)
+    response = fake.api("DELETE", f"/contacts/{values['contact_id']}")
+    if response.is_error:
+        raise StateError(f"deleting the contact answered {response.status_code}")
+    return values
+
+
+def _custom_field(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
+    # Interactions name the record type in the singular, as the envelope does.
+    body = {**params, "entity": f"{params['entity']}s"}
+    fake.admin("POST", "/fields", body)
+    return {}
+
+
+def _activity_type(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The type's id; a default type (Phone, ...) exists already and is only looked up."""
+    listed = fake.api("GET", "/selector/sales_activity_types").json()
+    for entry in listed.get("sales_activity_types", []):
+        if entry.get("name") == params["name"]:
+            return {"activity_type_id": entry["id"]}
+    added = fake.admin("POST", "/activity-types", {"name": params["name"]})
+    return {"activity_type_id": added["sales_activity_type"]["id"]}
+
+
+def _budget_spent(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
+    """A second account whose per-minute budget is used up; the request then uses its key."""
+    key = f"budget-{secrets.token_urlsafe(12)}"
+    per_minute = params["per_minute"]
+    fake.admin(
+        "POST",
+        "/accounts",
+        {
+            "domain": "budget-spent",
+            "api_key": key,
+            "limits": {"hourly": per_minute + 1000, "per_minute": per_minute},
+            "retry_after": params.get("retry_after", False),
+        },
+    )
+    for _ in range(per_minute):
+        fake.api("GET", "/selector/owners", key)
+    return {"api_key": key}
+
+
+STATES: Final[Mapping[str, StateSpec]] = {
+    "no lead with email": StateSpec(("email",), (), _nothing),
+    "no contact with email": StateSpec(("email",), (), _nothing),
+    "no sales account with name": StateSpec(("name",), (), _nothing),
+    "no deal with name": StateSpec(("name",), (), _nothing),
+    "no contact with id": StateSpec(("id",), (), _nothing),
+    "lead exists": StateSpec(("email",), ("lead_id",), _seeded("leads", "lead_id")),
+    "contact exists": StateSpec(("email",), ("contact_id",), _seeded("contacts", "contact_id")),
+    "sales account exists": StateSpec(
+        ("name",), ("sales_account_id",), _seeded("sales_accounts", "sales_account_id")
+    ),
+    "deal exists": StateSpec(("name",), ("deal_id",), _seeded("deals", "deal_id")),
+    "contact was deleted": StateSpec(("email",), ("contact_id",), _deleted_contact),
+    "custom field exists": StateSpec(("entity", "name", "type"), (), _custom_field),
+    "activity type exists": StateSpec(("name",), ("activity_type_id",), _activity_type),
+    "budget spent": StateSpec(("per_minute",), ("api_key",), _budget_spent),
+}
+
+
+def set_states(http: httpx.Client, api_key: str, states: Sequence[ProviderState]) -> dict[str, Any]:
+    """Put the fake behind `http` (base URL: its origin) in `states`; the values they give."""
+    fake = _Fake(http, api_key)
+    values: dict[str, Any] = {}
+    for state in states:
+        try:
+            values.update(STATES[state.name].setter(fake, state.params))
+        except (StateError, httpx.HTTPError, KeyError, ValueError) as error:
+            raise StateError(f"provider state {state} could not be set: {error}") from error
+    return values

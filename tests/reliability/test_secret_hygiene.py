@@ -1,0 +1,244 @@
+"""The API key never shows: a canary key goes through the client, the CLI, the demo, the relay
+and contract recording, and every file written, every log record, every exception string, all
+output and the fake's journal are searched for it."""
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from contracts.cli import main as contracts_main
+from contracts.scenarios import SCENARIOS
+from fake_freshsales import FakeFreshsales
+from translator import AuthError, Client, Settings
+from translator.cli import main
+
+CANARY = "canary-KEY-3f9d1c7e5b"
+COMMAND = str(Path(sys.executable).with_name("segment-freshsales"))
+CONTACT = {"email": "ann@x.io", "fsContact": True, "company": "Acme", "deal": {"name": "D"}}
+MESSAGES: list[dict[str, Any]] = [
+    {"type": "identify", "messageId": "m1", "userId": "u-1", "traits": CONTACT},
+    {"type": "track", "messageId": "m2", "userId": "ann@x.io", "event": "Signed Up"},
+    {"type": "page", "messageId": "m3", "userId": "u-1", "name": "Pricing"},
+    {"type": "track", "messageId": "m4", "userId": "nobody-known", "event": "E"},
+    {"type": "identify", "messageId": "m5", "userId": "u-2"},
+    {
+        "type": "group",
+        "messageId": "m6",
+        "userId": "ann@x.io",
+        "groupId": "g",
+        "traits": {"name": "A"},
+    },
+]
+
+
+class Leaks:
+    """Collects every place the canary turned up."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def text(self, where: str, text: str) -> None:
+        if CANARY in text:
+            self.found.append(where)
+
+    def files(self, *roots: Path) -> int:
+        """Search every file below `roots`; returns how many were read."""
+        read = 0
+        for root in roots:
+            for path in [root] if root.is_file() else sorted(root.rglob("*")):
+                if path.is_file():
+                    read += 1
+                    if CANARY.encode() in path.read_bytes():
+                        self.found.append(str(path))
+        return read
+
+    def logs(self, records: list[logging.LogRecord]) -> None:
+        for record in records:
+            self.text(f"log {record.name}", record.getMessage() + (record.exc_text or ""))
+
+    def journal(self, fake: FakeFreshsales) -> None:
+        response = httpx.get(f"{fake.url}/_fake/journal")
+        assert response.json()["journal"], "the journal recorded the requests"
+        self.text("the fake's journal", response.text)
+
+
+@pytest.fixture
+def fake(fake_freshsales_server: FakeFreshsales) -> Iterator[FakeFreshsales]:
+    """A fake whose account key is the canary (the session's fake has another key)."""
+    with FakeFreshsales(api_key=CANARY) as server:
+        for name in ("Segment Event", "Page View"):
+            server.add_activity_type(name)
+        yield server
+
+
+@pytest.fixture
+def leaks() -> Leaks:
+    return Leaks()
+
+
+def test_client_and_its_errors(
+    fake: FakeFreshsales, tmp_path: Path, leaks: Leaks, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.set_faults(rate=0.3, statuses=[400, 500, 503], seed=3)
+    settings = Settings(domain="acme", api_key=CANARY, base_url=fake.url)
+    leaks.text("repr(settings)", repr(settings) + str(settings))
+    with (
+        caplog.at_level(logging.DEBUG),
+        Client(
+            settings,
+            dead_letter=tmp_path / "dead.jsonl",
+            dedupe_path=tmp_path / "ids.sqlite",
+            max_attempts=2,
+        ) as client,
+    ):
+        leaks.text("repr(client)", repr(client))
+        report = client.deliver_all(MESSAGES)
+        assert report.rejected + report.failed > 0
+        for reason in report.by_reason:
+            leaks.text("a reason", reason)
+    # Freshsales refuses the canary: the AuthError says so without it.
+    with (
+        FakeFreshsales() as other,
+        Client(
+            Settings(domain="acme", api_key=CANARY, base_url=other.url),
+            dead_letter=tmp_path / "refused.jsonl",
+        ) as client,
+    ):
+        with pytest.raises(AuthError) as error:
+            client.deliver(MESSAGES[1])
+        leaks.text("AuthError", str(error.value) + repr(error.value))
+        leaks.journal(other)
+    leaks.logs(caplog.records)
+    assert caplog.records, "the client logged its outcomes"
+    assert leaks.files(tmp_path) >= 3
+    leaks.journal(fake)
+    assert leaks.found == []
+
+
+def test_command_line_send_and_dry_run(
+    fake: FakeFreshsales,
+    tmp_path: Path,
+    leaks: Leaks,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("FRESHSALES_API_KEY", CANARY)
+    monkeypatch.chdir(tmp_path)
+    events = tmp_path / "events.jsonl"
+    events.write_text("".join(json.dumps(m) + "\n" for m in MESSAGES) + "{not json\n")
+    with caplog.at_level(logging.DEBUG):
+        assert main(["send", str(events), "--domain", "acme", "--base-url", fake.url]) == 1
+        assert main(["send", str(events), "--domain", "acme", "--dry-run"]) == 1
+        assert (
+            main(
+                [
+                    "send",
+                    str(events),
+                    "--domain",
+                    "acme",
+                    "--base-url",
+                    fake.url,
+                    "--concurrency",
+                    "3",
+                ]
+            )
+            == 1
+        )
+        assert (
+            main(["replay", "dead-letter.jsonl", "--domain", "acme", "--base-url", fake.url]) == 1
+        )
+        # A key Freshsales refuses: one line on stderr, without the key.
+        with FakeFreshsales() as other:
+            assert main(["send", str(events), "--domain", "acme", "--base-url", other.url]) == 1
+    captured = capsys.readouterr()
+    leaks.text("stdout", captured.out)
+    leaks.text("stderr", captured.err)
+    leaks.logs(caplog.records)
+    assert (tmp_path / "dead-letter.jsonl").exists()
+    leaks.files(tmp_path)
+    leaks.journal(fake)
+    assert leaks.found == []
+
+
+def test_demo_with_the_canary_as_the_embedded_key(
+    tmp_path: Path,
+    leaks: Leaks,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr("translator.cli.embedded_fake.secrets.token_urlsafe", lambda *_: CANARY)
+    with caplog.at_level(logging.DEBUG):
+        assert main(["demo", "--dead-letter", str(tmp_path / "demo-dead.jsonl")]) == 0
+    captured = capsys.readouterr()
+    assert "Now in the fake Freshsales" in captured.out
+    leaks.text("stdout", captured.out)
+    leaks.text("stderr", captured.err)
+    leaks.logs(caplog.records)
+    assert leaks.files(tmp_path) == 1
+    assert leaks.found == []
+
+
+def test_relay(fake: FakeFreshsales, tmp_path: Path, leaks: Leaks) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FRESHSALES_", "SEGMENT_"))}
+    env["FRESHSALES_API_KEY"] = CANARY
+    state = tmp_path / "state"
+    log = tmp_path / "relay.log"
+    with log.open("w") as stderr:
+        relay = subprocess.Popen(
+            [COMMAND, "serve", "--domain", "acme", "--base-url", fake.url, "--port", "0",
+             "--write-key", "wk-1", "--state-dir", str(state)],
+            stdout=subprocess.PIPE, stderr=stderr, text=True, env=env,
+        )  # fmt: skip
+        try:
+            assert relay.stdout is not None
+            url = relay.stdout.readline().rsplit(" ", 1)[1].strip()
+            with httpx.Client(base_url=url, auth=("wk-1", ""), timeout=10) as http:
+                assert http.post("/v1/batch", json={"batch": MESSAGES}).status_code == 200
+                assert http.post("/v1/track", json={"userId": "x", "event": "E"}).status_code == 200
+                deadline = time.monotonic() + 30
+                while http.get("/metrics").json()["queue_depth"]:
+                    assert time.monotonic() < deadline
+                    time.sleep(0.05)
+                leaks.text("metrics", http.get("/metrics").text)
+                leaks.text("health", http.get("/health").text)
+        finally:
+            relay.send_signal(signal.SIGINT)
+            out, _ = relay.communicate(timeout=15)
+    leaks.text("relay stdout", out)
+    assert leaks.files(tmp_path) >= 3  # the queue, the messageIds, the log (and dead letters)
+    leaks.journal(fake)
+    assert leaks.found == []
+
+
+def test_contract_recording_and_live_verification(
+    fake: FakeFreshsales,
+    tmp_path: Path,
+    leaks: Leaks,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CANARY_KEY", CANARY)
+    for scenario in SCENARIOS:
+        out = tmp_path / scenario.replace(" ", "-")
+        argv = ["record", "--base-url", fake.url, "--api-key-env", "CANARY_KEY", "--scenario"]
+        assert contracts_main([*argv, scenario, "--out", str(out)]) == 0
+    verify = ["verify", "--base-url", fake.url, "--api-key-env", "CANARY_KEY", "--allow-writes"]
+    contracts_main([*verify, "--against-live"])
+    captured = capsys.readouterr()
+    leaks.text("stdout", captured.out)
+    leaks.text("stderr", captured.err)
+    assert leaks.files(tmp_path) >= len(SCENARIOS)
+    leaks.journal(fake)
+    assert leaks.found == []
