@@ -3,6 +3,7 @@ the fake validates with, so the two cannot drift apart."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .config import StatusCodes
@@ -163,7 +164,7 @@ def _json(schema: Schema) -> Schema:
     return {"application/json": {"schema": schema}}
 
 
-def _responses(success: dict[int, Schema | None], *errors: int) -> Schema:
+def _responses(success: Mapping[int, Schema | None], *errors: int) -> Schema:
     responses: Schema = {}
     for status, schema in success.items():
         response: Schema = {"description": "Success.", "headers": _RATE_HEADERS}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 REDACTED = "[REDACTED]"
 # Only these request headers are kept; anything unlisted (cookies, proxies' headers, ...) can
@@ -13,7 +12,15 @@ REDACTED = "[REDACTED]"
 KEPT_HEADERS = ("Authorization", "Content-Type", "Accept", "User-Agent", "X-Fake-Fault")
 
 
-def kept_headers(headers: Mapping[str, str]) -> dict[str, str]:
+class HeaderLookup(Protocol):
+    """Request headers by name: a dict, or the web framework's case-insensitive headers."""
+
+    def __contains__(self, name: str, /) -> bool: ...
+
+    def __getitem__(self, name: str, /) -> str: ...
+
+
+def kept_headers(headers: HeaderLookup) -> dict[str, str]:
     kept = {name: headers[name] for name in KEPT_HEADERS if name in headers}
     if "Authorization" in kept:
         kept["Authorization"] = REDACTED

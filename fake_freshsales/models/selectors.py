@@ -110,7 +110,7 @@ class Selectors:
             raise not_found()
         return {selector: [dict(entry) for entry in self._lists[selector]]}
 
-    def has(self, selector: str, entry_id: int) -> bool:
+    def has(self, selector: str, entry_id: object) -> bool:
         return any(entry["id"] == entry_id for entry in self._lists[selector])
 
     def add_activity_type(self, name: object) -> dict[str, Any]:
