@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from translator.errors import SettingsError
 
-__all__ = ["Settings"]
+__all__ = ["DEFAULT_ACTIVITY_TYPES", "Settings"]
 
 CLASSIC_SUFFIX: Final = ".freshsales.io"
 SUITE_SUFFIX: Final = ".myfreshworks.com"
@@ -23,6 +23,12 @@ _DOMAIN = re.compile(
     re.ASCII,
 )
 _API_KEY = re.compile(r"[\x21-\x7e]+", re.ASCII)
+# The sales activity types track, page and screen calls are recorded as, unless told otherwise.
+DEFAULT_ACTIVITY_TYPES: Final = {
+    "track": "Segment Event",
+    "page": "Page View",
+    "screen": "Page View",
+}
 _TYPE_NAME_LIMIT: Final = 255
 
 
@@ -71,9 +77,9 @@ class Settings:
         api_key: str,
         *,
         base_url: str | None = None,
-        track_activity_type: str = "Segment Event",
-        page_activity_type: str = "Page View",
-        screen_activity_type: str = "Page View",
+        track_activity_type: str = DEFAULT_ACTIVITY_TYPES["track"],
+        page_activity_type: str = DEFAULT_ACTIVITY_TYPES["page"],
+        screen_activity_type: str = DEFAULT_ACTIVITY_TYPES["screen"],
     ) -> None:
         host, suite = _parse_domain(domain)
         set_ = object.__setattr__

@@ -238,3 +238,30 @@ def test_equal_values_that_are_no_messages_are_each_rejected_with_their_place(
         ["item 3", "(not an object)"],
         ["item 4", "(not an object)"],
     ]
+
+
+def test_activity_type_names_can_be_chosen(
+    capsys: pytest.CaptureFixture[str], fake: FakeFreshsales, tmp_path: Path
+) -> None:
+    website = fake.add_activity_type("Website Event")
+    source = write_lines(tmp_path / "in.jsonl", IDENTIFY, TRACK)
+    option = ("--track-activity-type", "Website Event")
+    status, _, _ = send(capsys, fake, str(source), *option, "--dead-letter", str(tmp_path / "d"))
+    assert status == 0
+    [activity] = fake.state()["sales_activities"]
+    assert activity["sales_activity_type_id"] == website["id"]
+
+
+def test_an_activity_type_the_account_lacks_names_the_option(
+    capsys: pytest.CaptureFixture[str], fake: FakeFreshsales, tmp_path: Path
+) -> None:
+    source = write_lines(tmp_path / "in.jsonl", IDENTIFY, TRACK)
+    dead = tmp_path / "dead.jsonl"
+    option = ("--track-activity-type", "Nope")
+    status, out, _ = send(capsys, fake, str(source), *option, "--dead-letter", str(dead))
+    assert status == 1
+    assert "rejected: sales_activity_types has no entry named 'Nope'" in out
+    [record] = dead_letters(dead)
+    assert record["reason"].startswith("sales_activity_types has no entry named 'Nope'")
+    assert "track_activity_type" in record["reason"]
+    assert fake.state()["sales_activities"] == []

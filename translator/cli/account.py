@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from translator.cli.embedded_fake import DOMAIN, EmbeddedFake
-from translator.cli.options import ENV_API_KEY, ENV_DOMAIN, UsageError, env
+from translator.cli.options import ENV_API_KEY, ENV_DOMAIN, UsageError, activity_types, env
 from translator.errors import SettingsError
 from translator.settings import Settings
 
@@ -27,18 +27,19 @@ def real_settings(args: argparse.Namespace) -> Settings | None:
     api_key = env(ENV_API_KEY)
     if api_key is None:
         raise UsageError(f"${ENV_API_KEY} is not set: it holds the Freshsales API key")
-    return _settings(domain, api_key, args.base_url)
+    return _settings(domain, api_key, args.base_url, activity_types(args))
 
 
 def plan_settings(args: argparse.Namespace) -> Settings:
     """Settings to translate with and send nothing: the named domain, or the embedded fake's
     (a classic host); no key is needed."""
-    return _settings(args.domain or env(ENV_DOMAIN) or DOMAIN, "dry-run", args.base_url)
+    domain = args.domain or env(ENV_DOMAIN) or DOMAIN
+    return _settings(domain, "dry-run", args.base_url, activity_types(args))
 
 
-def _settings(domain: str, api_key: str, base_url: str | None) -> Settings:
+def _settings(domain: str, api_key: str, base_url: str | None, types: dict[str, str]) -> Settings:
     try:
-        return Settings(domain=domain, api_key=api_key, base_url=base_url)
+        return Settings(domain=domain, api_key=api_key, base_url=base_url, **types)
     except SettingsError as error:  # its text never holds the key
         raise UsageError(str(error)) from None
 
@@ -51,7 +52,7 @@ def open_account(args: argparse.Namespace, stderr: TextIO) -> Iterator[Settings]
     if settings is not None:
         yield settings
         return
-    with EmbeddedFake(args.limits) as fake:
+    with EmbeddedFake(args.limits, activity_types(args)) as fake:
         print(
             f"No --domain or ${ENV_DOMAIN}: sending to the embedded fake Freshsales at "
             f"{fake.url} (a child process on loopback, gone when this command ends).",

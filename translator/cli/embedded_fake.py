@@ -21,7 +21,7 @@ from typing import IO, Any, Final
 import httpx
 
 from translator.pacing import RateLimits
-from translator.settings import Settings
+from translator.settings import DEFAULT_ACTIVITY_TYPES, Settings
 
 __all__ = ["DOMAIN", "EmbeddedFake", "EmbeddedFakeError"]
 
@@ -29,7 +29,7 @@ DOMAIN: Final = "acme"
 _SERVING = "fake-freshsales serving "
 # The activity types the translator's default Settings record track, page and screen calls as,
 # and custom fields the example events fill.
-ACTIVITY_TYPES: Final = ("Segment Event", "Page View")
+ACTIVITY_TYPES: Final = tuple(dict.fromkeys(DEFAULT_ACTIVITY_TYPES.values()))
 CUSTOM_FIELDS: Final = tuple(
     (entity, name, kind, choices)
     for entity in ("leads", "contacts")
@@ -55,8 +55,16 @@ class EmbeddedFake:
     ```
     """
 
-    def __init__(self, limits: RateLimits, *, start_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        limits: RateLimits,
+        activity_types: dict[str, str] | None = None,
+        *,
+        start_timeout: float = 30.0,
+    ) -> None:
         self._limits = limits
+        # Settings keyword arguments naming other activity types; the fake gets them too.
+        self._types = dict(activity_types or {})
         self._start_timeout = start_timeout
         self._key = secrets.token_urlsafe(24)
         self._process: subprocess.Popen[str] | None = None
@@ -69,7 +77,7 @@ class EmbeddedFake:
     @property
     def settings(self) -> Settings:
         """Settings that reach the fake's account."""
-        return Settings(domain=DOMAIN, api_key=self._key, base_url=self.url)
+        return Settings(domain=DOMAIN, api_key=self._key, base_url=self.url, **self._types)
 
     def start(self) -> None:
         """Start the child, wait for its URL, and set up the account."""
@@ -119,7 +127,7 @@ class EmbeddedFake:
         return said[-1] if said else "no output"
 
     def _set_up(self) -> None:
-        for name in ACTIVITY_TYPES:
+        for name in dict.fromkeys([*ACTIVITY_TYPES, *self._types.values()]):
             entry = self._post("/activity-types", {"name": name})["sales_activity_type"]
             self.activity_types[int(entry["id"])] = str(entry["name"])
         for entity, name, kind, choices in CUSTOM_FIELDS:

@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import NoReturn
 
 from translator.pacing import RateLimits
+from translator.settings import DEFAULT_ACTIVITY_TYPES
 
 __all__ = [
     "ENV_API_KEY",
     "ENV_DOMAIN",
     "Parser",
     "UsageError",
+    "activity_types",
     "add_account_options",
     "env",
     "positive",
@@ -67,6 +69,19 @@ def add_account_options(parser: argparse.ArgumentParser) -> None:
         metavar="HOURLY/PER_MINUTE",
         help="the account's request budgets to pace under (default 1000/400)",
     )
+    for call, default in DEFAULT_ACTIVITY_TYPES.items():
+        parser.add_argument(
+            f"--{call}-activity-type",
+            metavar="NAME",
+            help=f"the Freshsales sales activity type {call} calls are recorded as "
+            f"(default: {default}); it must exist in the account",
+        )
+
+
+def activity_types(args: argparse.Namespace) -> dict[str, str]:
+    """The activity type names the user gave, as Settings keyword arguments."""
+    names = (f"{call}_activity_type" for call in DEFAULT_ACTIVITY_TYPES)
+    return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 
 
 def env(name: str) -> str | None:
