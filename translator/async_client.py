@@ -11,6 +11,7 @@ import httpx
 
 from translator.client import BaseClient
 from translator.coalesce import Batch, coalesce_identifies
+from translator.deadletter import DeadLetters
 from translator.delivery import Reply, Send, Sleep, Steps
 from translator.errors import AuthError
 from translator.outcome import Outcome, Report
@@ -93,9 +94,12 @@ class AsyncClient(BaseClient):
             **self._http_options,
         )
 
-    async def deliver(self, message: object) -> Outcome:
-        """Deliver one message. Raises AuthError (after keeping the message) on 401/403."""
-        return await self._drive(self.engine.deliver(message))
+    async def deliver(self, message: object, *, dead_letters: DeadLetters | None = None) -> Outcome:
+        """Deliver one message. Raises AuthError (after keeping the message) on 401/403.
+
+        `dead_letters` keeps this message elsewhere than the client's own when undelivered.
+        """
+        return await self._drive(self.engine.deliver(message, dead_letters))
 
     async def deliver_all(
         self, messages: Iterable[object] | AsyncIterable[object], *, coalesce: bool = False

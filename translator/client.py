@@ -129,9 +129,13 @@ class Client(BaseClient):
         self._sleep = sleep
         self._http = httpx.Client(transport=transport, **self._http_options)
 
-    def deliver(self, message: object) -> Outcome:
-        """Deliver one message. Raises AuthError (after keeping the message) on 401/403."""
-        return self._drive(self.engine.deliver(message))
+    def deliver(self, message: object, *, dead_letters: DeadLetters | None = None) -> Outcome:
+        """Deliver one message. Raises AuthError (after keeping the message) on 401/403.
+
+        `dead_letters` keeps this message elsewhere than the client's own dead letters when it
+        is not delivered (the relay decides for itself what to keep).
+        """
+        return self._drive(self.engine.deliver(message, dead_letters))
 
     def deliver_all(self, messages: Iterable[object], *, coalesce: bool = False) -> Report:
         """Deliver a stream of messages in order, lazily; returns the counts.
@@ -213,7 +217,7 @@ def replay(path: str | Path, client: Client) -> Report:
                 _append_raw(temporary, raw)
                 continue
             try:
-                outcome = client._drive(client.engine.deliver(record["message"], remaining))
+                outcome = client.deliver(record["message"], dead_letters=remaining)
             except AuthError:
                 for _, _, rest in lines[index + 1 :]:
                     _append_raw(temporary, rest)

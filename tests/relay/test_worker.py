@@ -3,6 +3,7 @@
 import json
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ def start(
     fake_freshsales.add_activity_type("Segment Event")
     workers: list[Worker] = []
 
-    def start(api_key: str = fake_freshsales.api_key) -> Worker:
+    def start(api_key: str = fake_freshsales.api_key, retry_window: float = 3600.0) -> Worker:
         settings = Settings(domain="acme", api_key=api_key, base_url=fake_freshsales.url)
         worker = Worker(
             queue,
@@ -46,6 +47,9 @@ def start(
             limits=RateLimits(),
             dead_letter=tmp_path / "dead.jsonl",
             dedupe_path=tmp_path / "delivered.sqlite",
+            retry_window=retry_window,
+            retry_pauses=(0.01, 0.05),
+            max_attempts=2,
             seed=3,
         )
         worker.start()
@@ -82,7 +86,7 @@ def test_every_queued_message_gets_its_outcome_once(
     assert (len(state["leads"]), len(state["sales_activities"])) == (1, 1)
 
 
-def test_a_refused_key_pauses_delivery_and_keeps_the_rest_queued(
+def test_a_refused_key_pauses_delivery_and_keeps_everything_queued(
     start: Callable[..., Worker], queue: Queue, tmp_path: Path
 ) -> None:
     queue.put([IDENTIFY, TRACK, BROKEN])
@@ -93,10 +97,44 @@ def test_a_refused_key_pauses_delivery_and_keeps_the_rest_queued(
         "Freshsales answered 401: the API key is wrong or revoked "
         "(Invalid authorization credentials.)"
     )
+    assert queue.depth() == 3
+    assert queue.counters()["failed"] == 0
+    assert not (tmp_path / "dead.jsonl").exists()
+
+
+def received(seconds_ago: float, message: dict[str, object]) -> dict[str, object]:
+    moment = datetime.now(UTC) - timedelta(seconds=seconds_ago)
+    return {**message, "receivedAt": moment.isoformat()}
+
+
+def test_an_outage_holds_the_queue_and_delivery_resumes_in_order(
+    start: Callable[..., Worker], queue: Queue, fake_freshsales: FakeFreshsales, tmp_path: Path
+) -> None:
+    fake_freshsales.set_faults(rate=1.0, statuses=[503])
+    queue.put([received(0, IDENTIFY), received(0, TRACK)])
+    worker = start()
+    wait_for(lambda: len(fake_freshsales.journal(status=503)) >= 6)  # three rounds of two
     assert queue.depth() == 2
+    assert queue.counters()["failed"] == 0
+    assert not (tmp_path / "dead.jsonl").exists()
+    assert worker.alive
+    assert worker.last_error == "POST /leads/upsert: 503 Service Unavailable after 2 attempts"
+    fake_freshsales.clear_faults()
+    wait_for(lambda: queue.depth() == 0)
+    assert queue.counters()["delivered"] == 2
+    state = fake_freshsales.state()
+    assert (len(state["leads"]), len(state["sales_activities"])) == (1, 1)
+
+
+def test_a_message_failing_past_its_retry_window_goes_to_the_dead_letters(
+    start: Callable[..., Worker], queue: Queue, fake_freshsales: FakeFreshsales, tmp_path: Path
+) -> None:
+    fake_freshsales.set_faults(rate=1.0, statuses=[503])
+    queue.put([received(120, IDENTIFY)])
+    start(retry_window=60.0)
+    wait_for(lambda: queue.depth() == 0)
     assert queue.counters()["failed"] == 1
     assert dead_statuses(tmp_path) == [("m1", "failed")]
-    assert "revoked-key-51c" not in (tmp_path / "dead.jsonl").read_text()
 
 
 def test_stopping_cuts_a_retry_wait_short_and_the_message_stays_queued(

@@ -54,8 +54,8 @@ class _ObservedClient(Client):
         super().__init__(settings, **options)
         self._observe = observe
 
-    def deliver(self, message: object) -> Outcome:
-        outcome = super().deliver(message)
+    def deliver(self, message: object, *, dead_letters: DeadLetters | None = None) -> Outcome:
+        outcome = super().deliver(message, dead_letters=dead_letters)
         self._observe(message, outcome)
         return outcome
 
@@ -67,8 +67,8 @@ class _ObservedAsyncClient(AsyncClient):
         super().__init__(settings, **options)
         self._observe = observe
 
-    async def deliver(self, message: object) -> Outcome:
-        outcome = await super().deliver(message)
+    async def deliver(self, message: object, *, dead_letters: DeadLetters | None = None) -> Outcome:
+        outcome = await super().deliver(message, dead_letters=dead_letters)
         self._observe(message, outcome)
         return outcome
 

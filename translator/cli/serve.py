@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from translator.cli.account import real_settings
-from translator.cli.options import ENV_API_KEY, ENV_DOMAIN, UsageError, add_account_options, env
+from translator.cli.options import (
+    ENV_API_KEY,
+    ENV_DOMAIN,
+    UsageError,
+    add_account_options,
+    env,
+    positive,
+)
+from translator.relay.worker import RETRY_WINDOW_SECONDS
 
 __all__ = ["ENV_WEBHOOK_SECRET", "ENV_WRITE_KEY", "add_parser", "run"]
 
@@ -45,6 +53,14 @@ def add_parser(commands: Any) -> None:
     add_account_options(parser)
     parser.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (loopback only)")
     parser.add_argument("--port", type=_port, default=8080, help="default 8080; 0 picks one")
+    parser.add_argument(
+        "--retry-window",
+        type=positive,
+        default=int(RETRY_WINDOW_SECONDS),
+        metavar="SECONDS",
+        help="how long a message Freshsales keeps failing on is retried, from its receipt, "
+        "before it goes to the dead-letter file (default 14400: four hours, as Segment)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -68,6 +84,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         limits=args.limits,
         host=args.host,
         port=args.port,
+        retry_window=float(args.retry_window),
     )
     try:
         serve(config, out)

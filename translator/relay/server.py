@@ -16,7 +16,7 @@ from translator.relay.app import create_app
 from translator.relay.auth import Auth
 from translator.relay.queue import Queue
 from translator.relay.tracking_api import MAX_BATCH_BYTES
-from translator.relay.worker import Worker
+from translator.relay.worker import RETRY_WINDOW_SECONDS, Worker
 from translator.settings import Settings
 
 __all__ = ["RelayConfig", "serve"]
@@ -36,6 +36,7 @@ class RelayConfig:
     host: str = "127.0.0.1"
     port: int = 8080
     threads: int = 8
+    retry_window: float = RETRY_WINDOW_SECONDS
 
     @property
     def dead_letter(self) -> Path:
@@ -64,6 +65,7 @@ def serve(config: RelayConfig, out: TextIO) -> None:
         limits=config.limits,
         dead_letter=config.dead_letter,
         dedupe_path=config.state_dir / "delivered.sqlite",
+        retry_window=config.retry_window,
     )
     server = create_server(
         create_app(queue, worker, config.auth),

@@ -2,26 +2,36 @@
 
 One message at a time, so one user's messages keep their order, and the Client paces the
 account's rate limit on its own. A message leaves the queue only once it has an outcome.
+
+When Freshsales keeps failing (5xx, 429, no answer) after the Client's own retries, the message
+stays at the head of the queue and is tried again after a pause that grows to five minutes, for
+up to `retry_window` seconds (four hours by default, as Segment retries a destination) from
+when the relay received it; only then is it given up and kept in the dead-letter file. An
+outage therefore holds the queue instead of emptying it into dead letters.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from translator.client import Client
+from translator.deadletter import DeadLetters
 from translator.errors import AuthError
 from translator.pacing import RateLimits
 from translator.redact import scrub
 from translator.relay.queue import Queue
 from translator.settings import Settings
 
-__all__ = ["Worker"]
+__all__ = ["RETRY_PAUSES", "RETRY_WINDOW_SECONDS", "Worker"]
 
 logger = logging.getLogger("translator.relay")
 _POLL_SECONDS = 1.0
+RETRY_WINDOW_SECONDS: Final = 4 * 3600.0
+RETRY_PAUSES: Final = (5.0, 300.0)  # the first pause after a failed message, and the longest
 
 
 class _Stopping(Exception):
@@ -47,6 +57,8 @@ class Worker:
         limits: RateLimits,
         dead_letter: Path,
         dedupe_path: Path,
+        retry_window: float = RETRY_WINDOW_SECONDS,
+        retry_pauses: tuple[float, float] = RETRY_PAUSES,
         **client_options: Any,
     ) -> None:
         self._queue = queue
@@ -55,11 +67,14 @@ class Worker:
         self._client = Client(
             settings,
             limits=limits,
-            dead_letter=dead_letter,
             dedupe_path=dedupe_path,
             sleep=self._sleep,
             **client_options,
         )
+        self._dead_letters = DeadLetters(dead_letter, settings.api_key)
+        self._retry_window = retry_window
+        self._retry_pauses = retry_pauses
+        self._pause = 0.0
         self._thread = threading.Thread(target=self._run, name="relay-worker", daemon=True)
         self.problem: str | None = None  # why delivery stopped, while the relay still runs
         self.last_error: str | None = None
@@ -99,18 +114,43 @@ class Worker:
 
     def _deliver(self, row_id: int, message: dict[str, Any]) -> bool:
         """Deliver one queued message; False when delivery must stop."""
+        undelivered = DeadLetters(None, self._key)  # the worker decides what to keep
         try:
-            outcome = self._client.deliver(message)
+            outcome = self._client.deliver(message, dead_letters=undelivered)
         except _Stopping:
             return False
         except AuthError as error:
-            # The client kept this message in the dead-letter file; the rest stay queued until
-            # the relay is restarted with a key Freshsales accepts.
-            self._queue.done(row_id, "failed")
+            # This message and the rest stay queued until the relay is restarted with a key
+            # Freshsales accepts.
             self.problem = self.last_error = str(error)
             logger.error("delivery paused until restart: %s", error)
             return False
         if outcome.reason is not None:
             self.last_error = outcome.reason
+        if outcome.status == "failed" and self._within_window(message):
+            # Still queued, at the head: wait, then try it again before anything behind it.
+            self._pause = min(self._retry_pauses[1], self._pause * 2 or self._retry_pauses[0])
+            logger.warning("delivery failing, next try in %.0fs: %s", self._pause, outcome.reason)
+            try:
+                self._sleep(self._pause)
+            except _Stopping:
+                return False
+            return True
+        self._pause = 0.0
+        for record in undelivered.kept:
+            self._dead_letters.write(
+                record["message"], record["status"], record["reason"], record["attempts"]
+            )
         self._queue.done(row_id, outcome.status)
         return True
+
+    def _within_window(self, message: dict[str, Any]) -> bool:
+        """Whether the message was received less than `retry_window` seconds ago."""
+        received = message.get("receivedAt")
+        try:
+            moment = datetime.fromisoformat(str(received))
+        except ValueError:
+            return False
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return (datetime.now(UTC) - moment).total_seconds() < self._retry_window
