@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
@@ -53,11 +55,24 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--frozen-clock", action="store_true", help="the clock moves only via /_fake/clock"
     )
+    serve.add_argument(
+        "--exit-on-stdin-close",
+        action="store_true",
+        help="stop when standard input closes: a parent that runs the fake as its child "
+        "keeps the pipe open, so the fake ends with it, even after a kill -9",
+    )
     return parser
 
 
 def _interrupt(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+def _stop_at_end_of_input() -> None:
+    """Read standard input to its end, then stop the server as Ctrl-C would."""
+    while sys.stdin.buffer.read(65536):
+        pass
+    os.kill(os.getpid(), signal.SIGINT)
 
 
 def _urls(server: Any) -> list[str]:
@@ -99,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # must still stop the server.
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
+    if args.exit_on_stdin_close:
+        threading.Thread(target=_stop_at_end_of_input, name="stdin-watch", daemon=True).start()
     for url in _urls(server):
         print(f"fake-freshsales serving {url}", flush=True)
     print(f"domain: {account.domain}  api key: {account.api_key}", flush=True)

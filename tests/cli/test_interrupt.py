@@ -6,6 +6,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -63,3 +64,38 @@ def test_ctrl_c_keeps_every_unsent_message_and_stops_the_embedded_fake(tmp_path:
     assert f"Kept in {dead}: {len(records)} message(s), for replay" in out.splitlines()
     with pytest.raises(httpx.ConnectError):  # the embedded fake ended with the command
         httpx.get(f"{url}/_fake/clock", timeout=2)
+
+
+def test_the_embedded_fake_ends_with_its_parent_even_after_kill_9(tmp_path: Path) -> None:
+    messages = [{"type": "track", "userId": "a@b.co", "event": f"E{n}"} for n in range(EVENTS)]
+    source = write_lines(tmp_path / "in.jsonl", *messages)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FRESHSALES_")}
+    command = Path(sys.executable).with_name("segment-freshsales")
+    process = subprocess.Popen(
+        [str(command), "send", str(source), "--dead-letter", str(tmp_path / "dead.jsonl")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stderr is not None
+        found = re.search(r"(http://127\.0\.0\.1:\d+)", process.stderr.readline())
+        assert found is not None
+        url = found.group(1)
+        # Slow the fake down, so the command is surely still running when it is killed.
+        httpx.post(f"{url}/_fake/faults", json={"latency_ms": [50, 50]}).raise_for_status()
+        process.kill()
+        process.wait()
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                httpx.get(f"{url}/_fake/clock", timeout=0.5)
+            except httpx.TransportError:
+                break  # nobody listens any more: the fake is gone
+            assert time.monotonic() < deadline, "the embedded fake outlived its parent"
+            time.sleep(0.05)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()

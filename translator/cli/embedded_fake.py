@@ -91,9 +91,11 @@ class EmbeddedFake:
         ]  # fmt: skip
         # Kept for an error message should the child fail; closed by stop().
         self._stderr = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        # The child's stdin is a pipe this process holds open and never writes: when this
+        # process ends, even by kill -9, the pipe closes and the fake stops with it.
         self._process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
+            [*command, "--exit-on-stdin-close"],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             text=True,
@@ -174,8 +176,9 @@ class EmbeddedFake:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
-            if process.stdout is not None:
-                process.stdout.close()
+            for pipe in (process.stdin, process.stdout):
+                if pipe is not None:
+                    pipe.close()
         if self._reader is not None:
             self._reader.join(timeout)
             self._reader = None
