@@ -27,7 +27,7 @@ def translate_activity(message: dict[str, JSON], settings: Settings, when: str |
     kind = message["type"]
     uid = user_id(message)
     properties = optional_object(message, "properties") or {}
-    email, _ = user_email(message, uid, properties)
+    email = user_email(message, uid, properties)
 
     title, type_name, heading = _title(kind, message, properties, settings)
     activity: dict[str, JSON] = {"title": title[:TITLE_LIMIT], "notes": _notes(heading, properties)}

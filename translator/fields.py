@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from enum import Enum
 from types import MappingProxyType
 from typing import Final
@@ -64,6 +65,11 @@ class Record:
     targetable_type: str  # how sales activities and notes name it, "Contact"
     fields: Mapping[str, FieldType]
     aliases: Mapping[str, str]
+
+    @cached_property
+    def upsert_path(self) -> str:
+        """The upsert route, "/contacts/upsert"."""
+        return f"{self.path}/upsert"
 
 
 def _table(fields: dict[str, FieldType]) -> Mapping[str, FieldType]:

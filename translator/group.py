@@ -10,7 +10,13 @@ from __future__ import annotations
 from translator.errors import InvalidEvent, describe
 from translator.fields import CONTACT, SALES_ACCOUNT
 from translator.message import optional_object, user_id
-from translator.person import asks_for_contact, person_record, upsert, user_email
+from translator.person import (
+    asks_for_contact,
+    context_traits,
+    person_record,
+    upsert,
+    user_email,
+)
 from translator.plan import JSON, Call, Plan, ref
 from translator.settings import Settings
 from translator.traits import map_traits
@@ -34,9 +40,10 @@ def translate_group(message: dict[str, JSON], settings: Settings, when: str | No
             "traits.name", "expected the company's name: Freshsales upserts accounts by name"
         )
     calls: list[Call] = [upsert("account", SALES_ACCOUNT, {"name": name}, account.body())]
-    email, context_traits = user_email(message, uid)
+    email = user_email(message, uid)
     if email is not None:
-        record = person_record(settings, asks_for_contact(context_traits, "context.traits"))
+        contact = asks_for_contact(context_traits(message), "context.traits")
+        record = person_record(settings, contact)
         body: dict[str, JSON] = {"email": email}
         if uid is not None:
             body["external_id"] = uid

@@ -9,7 +9,14 @@ from translator.plan import JSON, Call
 from translator.settings import Settings
 from translator.traits import SNAKE_NAMES
 
-__all__ = ["asks_for_contact", "find_person", "person_record", "upsert", "user_email"]
+__all__ = [
+    "asks_for_contact",
+    "context_traits",
+    "find_person",
+    "person_record",
+    "upsert",
+    "user_email",
+]
 
 
 def asks_for_contact(traits: dict[str, JSON], path: str) -> bool:
@@ -31,25 +38,30 @@ def asks_for_contact(traits: dict[str, JSON], path: str) -> bool:
     )
 
 
+def context_traits(message: dict[str, JSON]) -> dict[str, JSON]:
+    """The message's `context.traits` (identify-style traits carried by other calls), or {}."""
+    context: dict[str, JSON] = message.get("context") or {}  # an object: translate checked it
+    traits = context.get("traits")
+    if traits is None:
+        return {}
+    if not isinstance(traits, dict):
+        raise InvalidEvent("context.traits", f"expected an object, got {describe(traits)}")
+    return traits
+
+
 def user_email(
     message: dict[str, JSON], user_id: str | None, properties: dict[str, JSON] | None = None
-) -> tuple[str | None, dict[str, JSON]]:
-    """The email of the user an event is about, and the message's context traits.
-
-    The userId when it is an email, else `context.traits.email`, else `properties.email`.
-    """
-    context: dict[str, JSON] = message.get("context") or {}  # an object: translate checked it
-    context_traits = context.get("traits")
-    if context_traits is None:
-        context_traits = {}
-    elif not isinstance(context_traits, dict):
-        raise InvalidEvent("context.traits", f"expected an object, got {describe(context_traits)}")
+) -> str | None:
+    """The email of the user an event is about: the userId when it is an email, else
+    `context.traits.email`, else `properties.email`."""
     if user_id is not None and is_email(stripped := user_id.strip()):
-        return stripped, context_traits
-    candidates: list[tuple[str, JSON]] = [("context.traits.email", context_traits.get("email"))]
+        return stripped
+    candidates: list[tuple[str, JSON]] = [
+        ("context.traits.email", context_traits(message).get("email"))
+    ]
     if properties is not None:
         candidates.append(("properties.email", properties.get("email")))
-    return resolve_email(candidates), context_traits
+    return resolve_email(candidates)
 
 
 def person_record(settings: Settings, contact: bool) -> Record:
@@ -59,7 +71,7 @@ def person_record(settings: Settings, contact: bool) -> Record:
 
 def upsert(name: str, record: Record, key: dict[str, JSON], body: dict[str, JSON]) -> Call:
     """An upsert of `record` matched on the one field in `key`."""
-    return Call(name, "POST", f"{record.path}/upsert", {"unique_identifier": key, record.key: body})
+    return Call(name, "POST", record.upsert_path, {"unique_identifier": key, record.key: body})
 
 
 def find_person(settings: Settings, email: str | None, user_id: str | None) -> Call:
