@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from translator.errors import InvalidEvent
-from translator.plan import JSON, Plan
+from translator.plan import JSON
 from translator.settings import Settings
 from translator.translate import translate
 
 __all__ = ["Batch", "coalesce_identifies"]
+
+PersonKey: TypeAlias = tuple[object, str, JSON]
 
 
 @dataclass
@@ -27,8 +30,9 @@ class Batch:
     message_ids: list[str] = field(default_factory=list)
 
 
-def _person_key(message: object, settings: Settings) -> tuple[object, str, JSON] | None:
-    """(userId, lead or contact path, upsert key) of a valid identify; None for anything else."""
+def _person_key(message: object, settings: Settings) -> tuple[PersonKey, int] | None:
+    """(userId, lead or contact path, upsert key) of a valid identify, and how many calls its
+    plan makes; None for anything else."""
     if not isinstance(message, dict) or message.get("type") != "identify":
         return None
     try:
@@ -37,37 +41,38 @@ def _person_key(message: object, settings: Settings) -> tuple[object, str, JSON]
         return None
     for call in plan.calls:
         if call.name == "person" and isinstance(call.body, dict):
-            return message.get("userId"), call.path, call.body.get("unique_identifier")
+            key = (message.get("userId"), call.path, call.body.get("unique_identifier"))
+            return key, len(plan.calls)
     return None
 
 
-def _calls(message: object, settings: Settings) -> int:
-    plan: Plan = translate(message, settings)
-    return len(plan.calls)
-
-
 def coalesce_identifies(messages: Iterable[object], settings: Settings) -> Iterator[Batch]:
-    """The stream with runs of identifies of one person merged; lazy, one message ahead."""
+    """The stream with runs of identifies of one person merged; lazy, one message ahead.
+
+    `calls_saved` counts the calls the identifies merged away would each have made.
+    """
     pending: Batch | None = None
-    pending_key: tuple[object, str, JSON] | None = None
+    pending_key: PersonKey | None = None
+    pending_calls = 0
     for message in messages:
-        key = _person_key(message, settings)
-        if pending is not None and key is not None and key == pending_key:
+        found = _person_key(message, settings)
+        if pending is not None and found is not None and found[0] == pending_key:
             earlier = pending.message
             assert isinstance(earlier, dict) and isinstance(message, dict)
             traits = {**(earlier.get("traits") or {}), **(message.get("traits") or {})}
-            pending.calls_saved += _calls(earlier, settings)
+            pending.calls_saved += pending_calls
             pending.message = {**message, "traits": traits}
             pending.count += 1
+            pending_calls = found[1]
             _add_id(pending, message)
             continue
         if pending is not None:
             yield pending
             pending, pending_key = None, None
-        if key is None:
+        if found is None:
             yield Batch(message)
         else:
-            pending, pending_key = Batch(message), key
+            pending, (pending_key, pending_calls) = Batch(message), found
             _add_id(pending, message)
     if pending is not None:
         yield pending

@@ -5,8 +5,6 @@ import gzip
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -27,13 +25,6 @@ def basic(user: str, password: str = "") -> dict[str, str]:
 
 
 AUTH = basic(WRITE_KEY)
-
-
-@pytest.fixture
-def queue(tmp_path: Path) -> Iterator[Queue]:
-    queue = Queue(tmp_path / "queue.sqlite")
-    yield queue
-    queue.close()
 
 
 @pytest.fixture

@@ -26,13 +26,6 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
 
 
 @pytest.fixture
-def queue(tmp_path: Path) -> Iterator[Queue]:
-    queue = Queue(tmp_path / "queue.sqlite")
-    yield queue
-    queue.close()
-
-
-@pytest.fixture
 def start(
     fake_freshsales: FakeFreshsales, queue: Queue, tmp_path: Path
 ) -> Iterator[Callable[..., Worker]]:

@@ -73,8 +73,8 @@ class Leaks:
 
 
 @pytest.fixture
-def fake(fake_freshsales_server: FakeFreshsales) -> Iterator[FakeFreshsales]:
-    """A fake whose account key is the canary (the session's fake has another key)."""
+def fake() -> Iterator[FakeFreshsales]:
+    """A fake of its own, whose account key is the canary."""
     with FakeFreshsales(api_key=CANARY) as server:
         for name in ("Segment Event", "Page View"):
             server.add_activity_type(name)
