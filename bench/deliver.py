@@ -34,7 +34,8 @@ from tempfile import TemporaryDirectory
 import httpx
 
 from bench.stream import realistic_stream
-from translator import AsyncClient, Client, RateLimits, Report, Settings
+from segment_freshsales import AsyncClient, Client, RateLimits, Report
+from translator import Settings
 
 EVENTS = 2_000
 USERS = 200

@@ -24,7 +24,8 @@ from typing import Any
 
 from bench.stream import realistic_stream
 from fake_freshsales import AccountConfig, FakeConfig, FakeFreshsales, Limits
-from translator import AsyncClient, Report, Settings
+from segment_freshsales import AsyncClient, Report
+from translator import Settings
 
 KEY = "soak-key-3e8a61f0"
 FAULTS = {

@@ -23,8 +23,8 @@ from contracts.model import CLASSIC_ROOT, SUITE_ROOT, fill_path, put_values
 from contracts.redact import Redactor
 from contracts.scenarios import SCENARIOS, Scenario, Step
 from contracts.wire import Exchange, auth_headers, origin, send, suite_host
-from translator.resolve import Unresolved, pointer
-from translator.wire import USER_AGENT
+from segment_freshsales.delivery.resolve import Unresolved, pointer
+from segment_freshsales.delivery.wire import USER_AGENT
 
 __all__ = ["RecordingError", "record", "scenario_named"]
 

@@ -1,36 +1,31 @@
-"""Segment messages → Freshsales REST calls, and their delivery.
+"""Segment messages → Freshsales REST calls, as data: the pure core of segment-freshsales.
 
 ```python
-from translator import Client, Settings, translate
+from translator import Settings, translate
 
 settings = Settings(domain="acme", api_key="...")
-plan = translate(message, settings)             # pure: the calls, as data
-with Client(settings, dead_letter="dead-letter.jsonl") as client:
-    report = client.deliver_all(messages)        # delivered, rejected or kept for replay
+plan = translate({"type": "identify", "userId": "ada@example.com"}, settings)
+plan.calls[0].path                              # "/leads/upsert"
 ```
+
+Nothing here does I/O, not even on import: delivering a plan is `segment_freshsales`' job.
+`translator.fields` holds the field tables; `translator.strategies` (it needs Hypothesis) the
+generators of Segment messages for property tests.
 """
 
-from translator.async_client import AsyncClient
-from translator.client import Client, replay
-from translator.errors import AuthError, InvalidEvent, SettingsError
-from translator.outcome import Outcome, Report
-from translator.pacing import RateLimits
+from translator import fields
+from translator.errors import InvalidEvent, SettingsError
 from translator.plan import Call, Plan
 from translator.settings import Settings
-from translator.translate import translate
+from translator.translate import MESSAGE_TYPES, translate
 
 __all__ = [
-    "AsyncClient",
-    "AuthError",
+    "MESSAGE_TYPES",
     "Call",
-    "Client",
     "InvalidEvent",
-    "Outcome",
     "Plan",
-    "RateLimits",
-    "Report",
     "Settings",
     "SettingsError",
-    "replay",
+    "fields",
     "translate",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["AuthError", "InvalidEvent", "SettingsError", "child", "describe"]
+__all__ = ["InvalidEvent", "SettingsError", "child", "describe"]
 
 _DESCRIBE_LIMIT = 40
 
@@ -53,20 +53,3 @@ def describe(value: object) -> str:
     if isinstance(value, list):
         return "a list"
     return f"a {type(value).__name__}"
-
-
-class AuthError(Exception):
-    """Freshsales refused the API key (401) or its permissions (403): sending stopped.
-
-    Every message not delivered was kept in the dead-letter file for replay.
-    """
-
-    def __init__(self, status: int, detail: str) -> None:
-        self.status = status
-        self.detail = detail
-        problem = (
-            "the API key is wrong or revoked"
-            if status == 401
-            else "the API key's user lacks permission for this call"
-        )
-        super().__init__(f"Freshsales answered {status}: {problem} ({detail})")

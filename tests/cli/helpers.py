@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from translator.cli import main
+from segment_freshsales.cli import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -6,9 +6,9 @@ import sys
 import httpx
 import pytest
 
-from translator import RateLimits
-from translator.cli import embedded_fake
-from translator.cli.embedded_fake import EmbeddedFake, EmbeddedFakeError
+from segment_freshsales import RateLimits
+from segment_freshsales.cli import embedded_fake
+from segment_freshsales.cli.embedded_fake import EmbeddedFake, EmbeddedFakeError
 
 
 def test_a_key_that_looks_like_an_option_still_starts_the_fake(

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from translator.cli.input import Item, Malformed, parse, read_text
-from translator.cli.options import UsageError
+from segment_freshsales.cli.input import Item, Malformed, parse, read_text
+from segment_freshsales.cli.options import UsageError
 
 
 def test_json_lines_skip_blank_lines_and_keep_malformed_ones_with_their_line() -> None:

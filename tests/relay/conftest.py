@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from translator.relay.queue import Queue
+from segment_freshsales.relay.queue import Queue
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from translator.relay.app import create_app
-from translator.relay.auth import Auth
-from translator.relay.queue import Queue
+from segment_freshsales.relay.app import create_app
+from segment_freshsales.relay.auth import Auth
+from segment_freshsales.relay.queue import Queue
 
 WRITE_KEY = "wk-4e1a"
 SECRET = "webhook-secret-77"

@@ -4,7 +4,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from translator.relay.queue import Queue
+from segment_freshsales.relay.queue import Queue
 
 
 def test_messages_come_out_oldest_first_and_leave_only_when_done(tmp_path: Path) -> None:

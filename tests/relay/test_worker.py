@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from fake_freshsales import FakeFreshsales
-from translator import RateLimits, Settings
-from translator.relay.queue import Queue
-from translator.relay.worker import Worker
+from segment_freshsales import RateLimits
+from segment_freshsales.relay.queue import Queue
+from segment_freshsales.relay.worker import Worker
+from translator import Settings
 
 IDENTIFY = {"type": "identify", "messageId": "m1", "userId": "u1", "traits": {"email": "a@b.co"}}
 TRACK = {"type": "track", "messageId": "m2", "userId": "u1", "event": "Signed Up"}

@@ -19,8 +19,9 @@ import pytest
 from contracts.cli import main as contracts_main
 from contracts.scenarios import SCENARIOS
 from fake_freshsales import FakeFreshsales
-from translator import AuthError, Client, Settings
-from translator.cli import main
+from segment_freshsales import AuthError, Client
+from segment_freshsales.cli import main
+from translator import Settings
 
 CANARY = "canary-KEY-3f9d1c7e5b"
 COMMAND = str(Path(sys.executable).with_name("segment-freshsales"))
@@ -178,7 +179,9 @@ def test_demo_with_the_canary_as_the_embedded_key(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    monkeypatch.setattr("translator.cli.embedded_fake.secrets.token_urlsafe", lambda *_: CANARY)
+    monkeypatch.setattr(
+        "segment_freshsales.cli.embedded_fake.secrets.token_urlsafe", lambda *_: CANARY
+    )
     with caplog.at_level(logging.DEBUG):
         assert main(["demo", "--dead-letter", str(tmp_path / "demo-dead.jsonl")]) == 0
     captured = capsys.readouterr()

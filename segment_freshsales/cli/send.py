@@ -1,0 +1,100 @@
+"""`segment-freshsales send FILE|-`: deliver Segment messages from a file or stdin."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from segment_freshsales.cli.account import open_account, plan_settings
+from segment_freshsales.cli.delivery import DeliveryOptions, Run, deliver
+from segment_freshsales.cli.input import Item, Malformed, parse, read_text
+from segment_freshsales.cli.options import add_account_options, positive, writable_file
+from segment_freshsales.cli.progress import progress_for
+from segment_freshsales.cli.summary import delivery_lines
+from translator.errors import InvalidEvent
+from translator.settings import Settings
+from translator.translate import translate
+
+__all__ = ["EXIT_INTERRUPTED", "add_parser", "print_outcome", "run"]
+
+EXIT_INTERRUPTED = 130
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "send",
+        help="deliver Segment messages from a file or stdin",
+        description="Deliver Segment messages (JSON lines, a JSON array, or a Segment batch "
+        "body) to Freshsales. Without --domain or $FRESHSALES_DOMAIN they go to the embedded "
+        "fake Freshsales. Exit 0 when all were delivered, 1 when any was not, 2 on bad usage.",
+    )
+    parser.add_argument("source", metavar="FILE", help="the messages; - reads stdin")
+    add_account_options(parser)
+    parser.add_argument(
+        "--dead-letter",
+        type=Path,
+        default=Path("dead-letter.jsonl"),
+        help="where undelivered messages are kept (default dead-letter.jsonl)",
+    )
+    parser.add_argument(
+        "--dedupe-path",
+        type=Path,
+        help="a SQLite file of delivered messageIds: a message delivered before is skipped",
+    )
+    parser.add_argument(
+        "--concurrency", type=positive, default=1, help="messages in flight (default 1)"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print each message's plan as JSON; send nothing"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    items = parse(read_text(args.source))
+    if args.dry_run:
+        return _dry_run(items, plan_settings(args), out)
+    writable_file(args.dead_letter, "--dead-letter")
+    if args.dedupe_path is not None:
+        writable_file(args.dedupe_path, "--dedupe-path")
+    options = DeliveryOptions(args.dead_letter, args.limits, args.concurrency, args.dedupe_path)
+    with open_account(args, err) as settings:
+        result = deliver(items, settings, options, progress_for(err, len(items), "sending"))
+    return print_outcome(result, str(args.dead_letter), out, err)
+
+
+def print_outcome(result: Run, kept_in: str, out: TextIO, err: TextIO) -> int:
+    """Print the summary of a run (undelivered messages were kept in `kept_in`), and why it
+    stopped early on stderr; its exit status."""
+    for line in delivery_lines(result.tally):
+        print(line, file=out)
+    kept = len(result.tally.problems) + result.kept
+    if result.stopped is not None:
+        print(f"segment-freshsales: stopped: {result.stopped}", file=err)
+    if kept:
+        print(f"Kept in {kept_in}: {kept} message(s), for replay", file=out)
+    if result.interrupted:
+        return EXIT_INTERRUPTED
+    return 0 if kept == 0 else 1
+
+
+def _dry_run(items: list[Item | Malformed], settings: Settings, out: TextIO) -> int:
+    """Translate only: one JSON line per message with its plan, or why it has none."""
+    failures = 0
+    for item in items:
+        line: dict[str, Any] = {"where": item.where}
+        if isinstance(item, Malformed):
+            line["error"] = item.reason
+        else:
+            message = item.message
+            if isinstance(message, dict) and isinstance(message.get("messageId"), str):
+                line["messageId"] = message["messageId"]
+            try:
+                line["plan"] = translate(message, settings).to_json()
+            except InvalidEvent as error:
+                line["error"] = f"invalid event: {error}"
+        failures += "error" in line
+        print(json.dumps(line, ensure_ascii=False), file=out)
+    return 0 if failures == 0 else 1

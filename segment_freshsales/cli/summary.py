@@ -1,0 +1,120 @@
+"""What became of each message of a run (Tally), and the summary printed at the end."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Final
+
+from segment_freshsales.delivery.outcome import Outcome, Report
+
+__all__ = [
+    "NOT_JSON",
+    "Problem",
+    "Tally",
+    "calls_line",
+    "delivery_lines",
+    "events_table",
+    "kind_of",
+    "problem_lines",
+]
+
+_KINDS: Final = ("identify", "track", "page", "screen", "group", "alias")
+_STATUSES: Final = ("delivered", "rejected", "failed", "skipped")
+NOT_JSON: Final = "(not JSON)"
+_PROBLEMS_SHOWN: Final = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A message that was not delivered, and why."""
+
+    where: str
+    kind: str
+    message_id: str | None
+    status: str
+    reason: str
+
+
+@dataclass
+class Tally:
+    """Outcomes by message type, the problems, and Report's counts."""
+
+    report: Report = field(default_factory=Report)
+    by_kind: Counter[tuple[str, str]] = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        """Messages with an outcome."""
+        return self.report.total
+
+    def add(self, where: str, kind: str, outcome: Outcome) -> None:
+        """Count one message's outcome."""
+        self.report.add(outcome)
+        self.by_kind[kind, outcome.status] += 1
+        if outcome.status in ("rejected", "failed"):
+            reason = outcome.reason or "(no reason given)"
+            self.problems.append(Problem(where, kind, outcome.message_id, outcome.status, reason))
+
+
+def kind_of(message: object) -> str:
+    """The message's type as the summary shows it."""
+    if not isinstance(message, dict):
+        return "(not an object)"
+    kind = message.get("type")
+    return kind if isinstance(kind, str) and kind else "(no type)"
+
+
+def events_table(tally: Tally) -> list[str]:
+    """Events by type (rows) and outcome (columns), with totals."""
+    seen = {kind for kind, _ in tally.by_kind}
+    kinds = [k for k in _KINDS if k in seen] + sorted(seen - set(_KINDS))
+    rows = [["events", *_STATUSES, "total"]]
+    for kind in kinds:
+        counts = [tally.by_kind[kind, status] for status in _STATUSES]
+        rows.append([kind, *map(str, counts), str(sum(counts))])
+    totals = [sum(tally.by_kind[k, status] for k in kinds) for status in _STATUSES]
+    rows.append(["total", *map(str, totals), str(sum(totals))])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    ]
+
+
+def calls_line(report: Report) -> str:
+    """API calls, retries and the HTTP statuses seen."""
+    statuses = ", ".join(
+        f"{status or 'no answer'} x{count}" for status, count in sorted(report.by_status.items())
+    )
+    line = f"API calls: {report.api_calls} ({report.retries} retries)"
+    return f"{line}; HTTP statuses: {statuses}" if statuses else line
+
+
+def problem_lines(tally: Tally) -> list[str]:
+    """Each rejected or failed message with its reason (the first few when there are many)."""
+    if not tally.problems:
+        return []
+    lines = [f"Not delivered ({len(tally.problems)}):"]
+    shown = tally.problems[:_PROBLEMS_SHOWN]
+    where = max(len(problem.where) for problem in shown)
+    kind = max(len(problem.kind) for problem in shown)
+    for problem in shown:
+        ident = f"{problem.message_id}  " if problem.message_id else ""
+        lines.append(
+            f"  {problem.where:<{where}}  {problem.kind:<{kind}}  {ident}"
+            f"{problem.status}: {problem.reason}"
+        )
+    hidden = len(tally.problems) - _PROBLEMS_SHOWN
+    if hidden > 0:
+        lines.append(f"  ... and {hidden} more, all in the dead-letter file")
+    return lines
+
+
+def delivery_lines(tally: Tally) -> list[str]:
+    """The summary of a delivery run: the table, the calls, what was not delivered."""
+    return [*events_table(tally), "", calls_line(tally.report), *problem_lines(tally)]

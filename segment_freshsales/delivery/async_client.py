@@ -1,0 +1,203 @@
+"""AsyncClient: Client's rules with asyncio, bounded concurrency, and per-user order."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from pathlib import Path
+
+import httpx
+
+from segment_freshsales.delivery.client import BaseClient
+from segment_freshsales.delivery.coalesce import Batch, coalesce_identifies
+from segment_freshsales.delivery.deadletter import DeadLetters
+from segment_freshsales.delivery.engine import Reply, Send, Sleep, Steps
+from segment_freshsales.delivery.errors import AuthError
+from segment_freshsales.delivery.outcome import Outcome, Report
+from segment_freshsales.delivery.pacing import RateLimits
+from segment_freshsales.delivery.wire import read_reply, request_arguments
+from translator.settings import Settings
+
+__all__ = ["AsyncClient", "user_keys"]
+
+
+def user_keys(message: object) -> set[str]:
+    """What names the user of a message: userId, anonymousId, any email it carries.
+
+    Two messages that share a key are delivered in their original order.
+    """
+    if not isinstance(message, dict):
+        return set()
+    keys: set[str] = set()
+    for field in ("userId", "anonymousId"):
+        value = message.get(field)
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            keys.add(f"{field}:{value}")
+    context = message.get("context")
+    context_traits = context.get("traits") if isinstance(context, dict) else None
+    for holder in (message.get("traits"), context_traits):
+        if isinstance(holder, dict) and isinstance(holder.get("email"), str):
+            keys.add(f"email:{holder['email'].strip().lower()}")
+    user_id = message.get("userId")
+    if isinstance(user_id, str) and "@" in user_id:
+        keys.add(f"email:{user_id.strip().lower()}")
+    return keys
+
+
+class AsyncClient(BaseClient):
+    """Client with `await`: up to `concurrency` messages in flight, one user's messages in order.
+
+    ```python
+    async with AsyncClient(settings, concurrency=8, dead_letter="dead-letter.jsonl") as client:
+        report = await client.deliver_all(messages)
+    ```
+
+    Parameters as Client's, plus **concurrency**; `transport` is an async httpx transport and
+    `sleep` a coroutine function.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_attempts: int = 6,
+        timeout: float = 10.0,
+        limits: RateLimits | None = None,
+        dead_letter: str | Path | None = None,
+        dedupe_path: str | Path | None = None,
+        *,
+        concurrency: int = 8,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        seed: int | None = None,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency: expected at least 1")
+        super().__init__(
+            settings,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            limits=limits,
+            dead_letter=dead_letter,
+            dedupe_path=dedupe_path,
+            clock=clock,
+            wall_clock=wall_clock,
+            seed=seed,
+        )
+        self.concurrency = concurrency
+        self._sleep = sleep
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            limits=httpx.Limits(max_connections=concurrency),
+            **self._http_options,
+        )
+
+    async def deliver(self, message: object, *, dead_letters: DeadLetters | None = None) -> Outcome:
+        """Deliver one message. Raises AuthError (after keeping the message) on 401/403.
+
+        `dead_letters` keeps this message elsewhere than the client's own when undelivered.
+        """
+        return await self._drive(self.engine.deliver(message, dead_letters))
+
+    async def deliver_all(
+        self, messages: Iterable[object] | AsyncIterable[object], *, coalesce: bool = False
+    ) -> Report:
+        """Deliver a stream concurrently; messages of one user keep their order.
+
+        On 401/403 sending stops: messages in flight finish, every other undelivered message
+        goes to the dead-letter file as `unsent`, then AuthError is raised.
+        """
+        report = Report()
+        slots = asyncio.Semaphore(self.concurrency)
+        last_of_user: dict[str, asyncio.Task[None]] = {}
+        tasks: set[asyncio.Task[None]] = set()
+        stopped: list[AuthError] = []
+
+        async def run(batch: Batch, before: list[asyncio.Task[None]]) -> None:
+            try:
+                if before:
+                    await asyncio.wait(before)
+                if stopped:
+                    self.dead_letters.write(batch.message, "unsent", str(stopped[0]), 0)
+                    return
+                try:
+                    outcome = await self.deliver(batch.message)
+                except AuthError as error:
+                    stopped.append(error)
+                    return
+                self._count(report, batch, outcome)
+            finally:
+                slots.release()
+
+        async for batch in _batches(messages, self.settings, coalesce):
+            if stopped:
+                self.dead_letters.write(batch.message, "unsent", str(stopped[0]), 0)
+                continue
+            await slots.acquire()
+            keys = user_keys(batch.message)
+            before = list({last_of_user[key] for key in keys if key in last_of_user})
+            task = asyncio.create_task(run(batch, before))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+            for key in keys:
+                last_of_user[key] = task
+            if len(last_of_user) > 4 * self.concurrency:
+                # Forget users whose last message is done, so the map stays small.
+                for key in [k for k, t in last_of_user.items() if t.done()]:
+                    del last_of_user[key]
+        if tasks:
+            await asyncio.wait(set(tasks))
+        if stopped:
+            raise stopped[0]
+        return report
+
+    async def _drive(self, steps: Steps) -> Outcome:
+        result: Reply | BaseException | None = None
+        try:
+            while True:
+                action = steps.send(result)
+                if isinstance(action, Sleep):
+                    await self._sleep(action.seconds)
+                    result = None
+                else:
+                    result = await self._send(action)
+        except StopIteration as stop:
+            outcome: Outcome = stop.value
+            return outcome
+
+    async def _send(self, send: Send) -> Reply | BaseException:
+        try:
+            response = await self._http.request(**request_arguments(send))
+        except (httpx.TransportError, OSError) as error:
+            return error
+        return read_reply(response)
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections and the dedupe store."""
+        await self._http.aclose()
+        self.engine.delivered.close()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"AsyncClient(settings={self.settings!r}, concurrency={self.concurrency})"
+
+
+async def _batches(
+    messages: Iterable[object] | AsyncIterable[object], settings: Settings, coalesce: bool
+) -> AsyncIterable[Batch]:
+    if isinstance(messages, AsyncIterable):
+        if coalesce:
+            raise TypeError("coalesce: needs a plain iterable of messages, not an async one")
+        async for message in messages:
+            yield Batch(message)
+        return
+    batches = coalesce_identifies(messages, settings) if coalesce else map(Batch, messages)
+    for batch in batches:
+        yield batch

@@ -1,0 +1,65 @@
+"""What goes on the wire: headers, JSON bodies, and replies read back."""
+
+from __future__ import annotations
+
+import json
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import httpx
+import orjson
+
+from segment_freshsales.delivery.engine import Reply, Send
+from translator.plan import JSON
+from translator.settings import Settings
+
+__all__ = ["USER_AGENT", "encode", "headers", "read_reply", "request_arguments"]
+
+
+def _version() -> str:
+    try:
+        return version("segment-freshsales")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0"
+
+
+USER_AGENT = f"segment-freshsales/{_version()} python-httpx/{httpx.__version__}"
+
+
+def headers(settings: Settings) -> dict[str, str]:
+    """Freshsales' token auth and JSON in both directions."""
+    return {
+        "Authorization": f"Token token={settings.api_key}",
+        "Accept": "application/json",
+        "User-Agent": USER_AGENT,
+    }
+
+
+def encode(body: JSON) -> bytes:
+    """A JSON body; orjson, unless it holds integers beyond 64 bits."""
+    try:
+        return orjson.dumps(body)
+    except orjson.JSONEncodeError:
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def read_reply(response: httpx.Response) -> Reply:
+    """A Reply with lower-case header names and the body as JSON (None when it is not)."""
+    try:
+        body = orjson.loads(response.content) if response.content else None
+    except orjson.JSONDecodeError:
+        body = None
+    names = {key.lower(): value for key, value in response.headers.items()}
+    return Reply(response.status_code, names, body)
+
+
+def request_arguments(send: Send) -> dict[str, Any]:
+    """Keyword arguments of `httpx.Client.request` (and its async twin) for one Send."""
+    content = None if send.body is None else encode(send.body)
+    return {
+        "method": send.method,
+        "url": send.path,
+        "params": send.query,
+        "content": content,
+        "headers": None if content is None else {"Content-Type": "application/json"},
+    }

@@ -1,0 +1,147 @@
+"""AsyncClient: bounded concurrency, one user's messages in order, auth stops everything."""
+
+import asyncio
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from segment_freshsales import AsyncClient, AuthError
+from segment_freshsales.delivery.async_client import user_keys
+from tests.delivery.helpers import SETTINGS, VirtualTime
+
+
+class SlowFreshsales:
+    """Answers after a random short delay, recording the order and the peak concurrency."""
+
+    def __init__(self, auth_fails_after: int | None = None) -> None:
+        self.rng = random.Random(3)
+        self.in_flight = 0
+        self.peak = 0
+        self.activities: list[str] = []
+        self.requests = 0
+        self.auth_fails_after = auth_fails_after
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests += 1
+        if self.auth_fails_after is not None and self.requests > self.auth_fails_after:
+            return httpx.Response(401, json={"errors": {"code": 401, "message": ["Invalid"]}})
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            await asyncio.sleep(self.rng.uniform(0, 0.004))
+        finally:
+            self.in_flight -= 1
+        path = request.url.path
+        if path.endswith("/lookup"):
+            return httpx.Response(200, json={"contacts": {"contacts": [{"id": 1}]}})
+        if path.endswith("/selector/sales_activity_types"):
+            return httpx.Response(
+                200, json={"sales_activity_types": [{"id": 5, "name": "Segment Event"}]}
+            )
+        body = json.loads(request.content)
+        self.activities.append(body["sales_activity"]["title"])
+        return httpx.Response(201, json={"sales_activity": {"id": len(self.activities)}})
+
+
+def stream(users: int, per_user: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": "track",
+            "userId": f"user{u}@example.com",
+            "event": f"u{u}-{n}",
+            "messageId": f"{u}-{n}",
+        }
+        for n in range(per_user)
+        for u in range(users)
+    ]
+
+
+def make(transport: SlowFreshsales, tmp_path: Path, **options: Any) -> AsyncClient:
+    time_ = VirtualTime()
+
+    async def sleep(seconds: float) -> None:
+        time_.sleep(seconds)
+
+    return AsyncClient(
+        SETTINGS,
+        transport=httpx.MockTransport(transport),
+        dead_letter=tmp_path / "dead-letter.jsonl",
+        sleep=sleep,
+        clock=time_.clock,
+        seed=1,
+        **options,
+    )
+
+
+def test_messages_of_one_user_keep_their_order_under_concurrency(tmp_path: Path) -> None:
+    freshsales = SlowFreshsales()
+
+    async def main() -> Any:
+        async with make(freshsales, tmp_path, concurrency=8) as client:
+            return await client.deliver_all(stream(users=12, per_user=6))
+
+    report = asyncio.run(main())
+    assert report.delivered == 72
+    for user in range(12):
+        titles = [t for t in freshsales.activities if t.startswith(f"u{user}-")]
+        assert titles == [f"u{user}-{n}" for n in range(6)]
+    assert 1 < freshsales.peak <= 8
+
+
+def test_concurrency_is_bounded(tmp_path: Path) -> None:
+    freshsales = SlowFreshsales()
+
+    async def main() -> Any:
+        async with make(freshsales, tmp_path, concurrency=3) as client:
+            return await client.deliver_all(stream(users=20, per_user=2))
+
+    assert asyncio.run(main()).delivered == 40
+    assert freshsales.peak <= 3
+
+
+def test_auth_failure_stops_and_keeps_the_rest(tmp_path: Path) -> None:
+    freshsales = SlowFreshsales(auth_fails_after=10)
+
+    async def main() -> None:
+        async with make(freshsales, tmp_path, concurrency=4) as client:
+            await client.deliver_all(stream(users=5, per_user=10))
+
+    with pytest.raises(AuthError):
+        asyncio.run(main())
+    letters = [
+        json.loads(line) for line in (tmp_path / "dead-letter.jsonl").read_text().splitlines()
+    ]
+    delivered = len(freshsales.activities)
+    assert delivered + len(letters) == 50
+    assert {d["status"] for d in letters} <= {"failed", "unsent"}
+    assert len({d["message"]["messageId"] for d in letters}) == len(letters)
+
+
+def test_coalescing_needs_a_plain_iterable(tmp_path: Path) -> None:
+    async def messages() -> Any:
+        yield {"type": "identify", "userId": "a@b.co"}
+
+    async def main() -> None:
+        async with make(SlowFreshsales(), tmp_path) as client:
+            await client.deliver_all(messages(), coalesce=True)
+
+    with pytest.raises(TypeError, match="coalesce: needs a plain iterable"):
+        asyncio.run(main())
+
+
+def test_user_keys_join_ids_and_emails() -> None:
+    assert user_keys({"userId": "u-1", "traits": {"email": " A@B.co "}}) == {
+        "userId:u-1",
+        "email:a@b.co",
+    }
+    assert user_keys({"userId": "A@B.co"}) == {"userId:A@B.co", "email:a@b.co"}
+    assert user_keys({"anonymousId": "x", "context": {"traits": {"email": "c@d.io"}}}) == {
+        "anonymousId:x",
+        "email:c@d.io",
+    }
+    assert user_keys([]) == set()
+    assert user_keys({"userId": True, "context": ["x"], "traits": "t"}) == set()

@@ -1,0 +1,300 @@
+"""Client against fake_freshsales, in-process (httpx.WSGITransport) and over a real socket,
+asserting the fake's state afterwards."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bench.stream import realistic_stream
+from contracts import ConformanceTransport, load_interactions
+from fake_freshsales import AccountConfig, FakeConfig, FakeFreshsales, create_app
+from segment_freshsales import AuthError, Client, RateLimits
+from translator import Settings
+
+KEY = "e2e-key-1b7c3d9f0a"
+INTERACTIONS = load_interactions()
+
+
+class Harness:
+    """The fake behind one httpx transport, its admin API, and clients wired to it."""
+
+    def __init__(self, transport: httpx.BaseTransport, origin: str, api_key: str) -> None:
+        self.transport = transport
+        # Every request a client sends must have the shape of a recorded interaction.
+        self.conformance = ConformanceTransport(transport, INTERACTIONS)
+        self.origin = origin
+        self.api_key = api_key
+        self.admin = httpx.Client(transport=transport, base_url=f"{origin}/_fake")
+        self.clients: list[Client] = []
+        self.now = 0.0
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
+        self.admin.close()
+
+    def sleep(self, seconds: float) -> None:
+        """Time passes for the client and for the fake's clock alike, instantly."""
+        self.now += seconds
+        self.admin.post("/clock", json={"advance": seconds}).raise_for_status()
+
+    def client(self, tmp_path: Path, domain: str = "acme", **options: Any) -> Client:
+        settings = Settings(
+            domain=domain, api_key=options.pop("api_key", self.api_key), base_url=self.origin
+        )
+        client = Client(
+            settings,
+            transport=self.conformance,
+            dead_letter=tmp_path / "dead-letter.jsonl",
+            sleep=self.sleep,
+            clock=lambda: self.now,
+            seed=11,
+            **options,
+        )
+        self.clients.append(client)
+        return client
+
+    def state(self) -> dict[str, list[dict[str, Any]]]:
+        response = self.admin.get("/state")
+        response.raise_for_status()
+        state: dict[str, list[dict[str, Any]]] = response.json()
+        return state
+
+    def journal(self, **filters: Any) -> list[dict[str, Any]]:
+        entries: list[dict[str, Any]] = self.admin.get("/journal", params=filters).json()["journal"]
+        return entries
+
+    def api_get(self, path: str) -> Any:
+        """A GET of the Freshsales API itself, with the account's key."""
+        headers = {"Authorization": f"Token token={self.api_key}"}
+        with httpx.Client(transport=self.transport, base_url=f"{self.origin}/api") as api:
+            return api.get(path, headers=headers).json()
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        response = self.admin.post(path, json=body)
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture(params=["wsgi", "socket"])
+def fake(request: pytest.FixtureRequest) -> Iterator[Harness]:
+    if request.param == "wsgi":
+        app = create_app(FakeConfig(accounts=(AccountConfig(domain="acme", api_key=KEY),)))
+        harness = Harness(httpx.WSGITransport(app=app), "http://fake.test", KEY)
+    else:
+        server: FakeFreshsales = request.getfixturevalue("fake_freshsales")
+        harness = Harness(httpx.HTTPTransport(), server.url, server.api_key)
+    harness.post("/activity-types", {"name": "Segment Event"})
+    harness.post("/activity-types", {"name": "Page View"})
+    yield harness
+    harness.close()
+    harness.conformance.assert_conforms()
+
+
+def letters(tmp_path: Path) -> list[dict[str, Any]]:
+    path = tmp_path / "dead-letter.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+SEED_LEAD = {
+    "type": "identify",
+    "messageId": "lead-1",
+    "userId": "97980cfea0067",
+    "traits": {
+        "firstName": "John",
+        "lastName": "Doe",
+        "email": "john.doe@example.com",
+        "title": "CTO",
+        "phone": "555-0100",
+        "cfAlternateNumber": "98765432",
+        "company": {"name": "Example.com"},
+    },
+}
+
+
+def test_identify_makes_a_lead_with_the_mapped_fields(fake: Harness, tmp_path: Path) -> None:
+    fake.post("/fields", {"entity": "leads", "name": "cf_alternate_number", "type": "text"})
+    assert fake.client(tmp_path).deliver(SEED_LEAD).status == "delivered"
+    [lead] = fake.state()["leads"]
+    assert {
+        k: lead[k]
+        for k in ("first_name", "last_name", "email", "external_id", "job_title", "work_number")
+    } == {
+        "first_name": "John",
+        "last_name": "Doe",
+        "email": "john.doe@example.com",
+        "external_id": "97980cfea0067",
+        "job_title": "CTO",
+        "work_number": "555-0100",
+    }
+    assert lead["custom_field"]["cf_alternate_number"] == "98765432"
+    assert lead["company"]["name"] == "Example.com"
+
+
+def test_contact_with_company_and_deal_makes_three_linked_records(
+    fake: Harness, tmp_path: Path
+) -> None:
+    message = {
+        "type": "identify",
+        "userId": "97980cfea0067",
+        "traits": {
+            "firstName": "John",
+            "email": "john.doe@example.com",
+            "fsContact": "true",
+            "company": {"name": "Example.com", "employee_count": 12},
+            "deal": {"name": "Sample Deal", "amount": 1234},
+        },
+    }
+    client = fake.client(tmp_path)
+    assert client.deliver(message).status == "delivered"
+    assert client.deliver({**message, "messageId": "again"}).status == "delivered"  # idempotent
+    state = fake.state()
+    [contact], [account], [deal] = state["contacts"], state["sales_accounts"], state["deals"]
+    assert state["leads"] == []
+    assert account["name"] == "Example.com"
+    assert account["number_of_employees"] == 12
+    assert [a["id"] for a in contact["sales_accounts"]] == [account["id"]]
+    assert deal["sales_account_id"] == account["id"]
+    assert contact["id"] in deal["contact_ids"]
+    assert float(deal["amount"]) == 1234
+
+
+def test_identify_then_track_puts_one_activity_on_the_contact(
+    fake: Harness, tmp_path: Path
+) -> None:
+    client = fake.client(tmp_path)
+    identify = {
+        "type": "identify",
+        "userId": "u-1",
+        "traits": {"email": "ann@example.com", "fsContact": True},
+    }
+    track = {
+        "type": "track",
+        "userId": "ann@example.com",
+        "event": "Signed Up",
+        "properties": {"plan": "pro"},
+    }
+    assert client.deliver(identify).status == "delivered"
+    assert client.deliver(track).status == "delivered"
+    state = fake.state()
+    assert state["leads"] == []
+    [contact] = state["contacts"]
+    [activity] = state["sales_activities"]
+    assert (activity["targetable_type"], activity["targetable_id"]) == ("Contact", contact["id"])
+    assert activity["title"] == "Signed Up"
+
+
+def test_track_from_a_fresh_client_finds_the_existing_contact(
+    fake: Harness, tmp_path: Path
+) -> None:
+    identify = {
+        "type": "identify",
+        "userId": "u-1",
+        "traits": {"email": "ann@example.com", "fsContact": True},
+    }
+    assert fake.client(tmp_path).deliver(identify).status == "delivered"
+    track = {"type": "track", "userId": "u-1", "event": "Signed Up"}  # by external id
+    assert fake.client(tmp_path).deliver(track).status == "delivered"
+    state = fake.state()
+    assert (len(state["leads"]), len(state["contacts"]), len(state["sales_activities"])) == (
+        0,
+        1,
+        1,
+    )
+
+
+def test_page_is_an_activity_of_the_page_type(fake: Harness, tmp_path: Path) -> None:
+    page = {
+        "type": "page",
+        "userId": "ann@example.com",
+        "name": "Pricing",
+        "properties": {"url": "https://x.io/pricing"},
+    }
+    assert fake.client(tmp_path).deliver(page).status == "delivered"
+    state = fake.state()
+    [lead] = state["leads"]
+    [activity] = state["sales_activities"]
+    types = fake.api_get("/selector/sales_activity_types")["sales_activity_types"]
+    page_view = next(t["id"] for t in types if t["name"] == "Page View")
+    assert activity["sales_activity_type_id"] == page_view
+    assert activity["targetable_type"] == "Lead" and activity["targetable_id"] == lead["id"]
+    assert activity["title"] == "Pricing"
+
+
+def test_invalid_event_is_rejected_without_a_request(fake: Harness, tmp_path: Path) -> None:
+    outcome = fake.client(tmp_path).deliver({"type": "identify", "userId": "u-1"})
+    assert outcome.status == "rejected"
+    assert fake.journal() == []
+    assert letters(tmp_path)[0]["reason"].startswith("invalid event: traits.email")
+
+
+def test_wrong_key_raises_auth_error_and_loses_nothing(fake: Harness, tmp_path: Path) -> None:
+    client = fake.client(tmp_path, api_key="not-the-key-1234")
+    messages = [
+        {"type": "identify", "userId": f"u{i}@x.io", "messageId": f"m{i}"} for i in range(5)
+    ]
+    with pytest.raises(AuthError, match="401"):
+        client.deliver_all(messages)
+    assert [d["message"]["messageId"] for d in letters(tmp_path)] == [f"m{i}" for i in range(5)]
+    assert fake.state()["leads"] == []
+
+
+def test_faults_over_500_events_lose_nothing(fake: Harness, tmp_path: Path) -> None:
+    fake.post(
+        "/faults",
+        {
+            "rate": 0.2,
+            "statuses": [429, 500, 503],
+            "latency_ms": [0, 2],
+            "drop_connection_rate": 0.05,
+            "seed": 7,
+        },
+    )
+    client = fake.client(tmp_path, max_attempts=3)
+    messages = realistic_stream(500, users=60, seed=3)
+    report = client.deliver_all(messages)
+    assert report.delivered + report.rejected + report.failed == 500
+    assert report.retries > 0
+    kept = letters(tmp_path)
+    assert len(kept) == report.rejected + report.failed
+    ids = {m["messageId"] for m in messages}
+    assert {d["message"]["messageId"] for d in kept} <= ids
+    # Faults never touch state, and upserts are idempotent: no twin lead, no twin contact.
+    state = fake.state()
+    for kind in ("leads", "contacts"):
+        emails = [person["email"] for person in state[kind]]
+        assert len(emails) == len(set(emails)), kind
+
+
+def test_pacing_at_60_a_minute_meets_no_429(fake: Harness, tmp_path: Path) -> None:
+    fake.post(
+        "/accounts",
+        {
+            "domain": "slow",
+            "api_key": "slow-key-9x8y7z",
+            "limits": {"hourly": 100000, "per_minute": 60},
+        },
+    )
+    fake.post("/activity-types", {"name": "Segment Event", "domain": "slow"})
+    client = fake.client(
+        tmp_path, domain="slow", api_key="slow-key-9x8y7z", limits=RateLimits(((60, 60.0),))
+    )
+    messages = [
+        {
+            "type": "track",
+            "userId": f"user{i % 10}@example.com",
+            "event": "Viewed",
+            "messageId": f"t{i}",
+        }
+        for i in range(150)
+    ]
+    report = client.deliver_all(messages)
+    assert report.delivered == 150
+    assert report.by_status[429] == 0
+    assert report.api_calls >= 150 + 10
+    # a burst of one budget, then one request a second: paced, not stopped by the server
+    assert fake.now >= report.api_calls - 60
