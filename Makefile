@@ -5,28 +5,38 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo lint unit contracts bench clean
+.PHONY: test quick demo lint docs unit contracts clean
 
 $(STAMP): pyproject.toml
+	@echo "Setting up $(VENV) (once, about a minute): the project and its test tools."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e '.[test]'
 	@touch $(STAMP)
 
-test: lint unit
+# Every check: lint, types, import contracts, the docs build, the tests and the contracts.
+test: lint docs unit contracts
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -n auto -q
 
+# The suite without the slow tests (sockets, subprocesses, soaks): for a quick loop while coding.
+quick: $(STAMP)
+	$(BIN)/python -m pytest -n auto -q -m "not slow"
+
 contracts: $(STAMP)
-	$(BIN)/python -m contracts verify
+	$(BIN)/freshsales-contracts verify
 
 demo: $(STAMP)
 	$(BIN)/segment-freshsales demo
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

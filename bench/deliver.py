@@ -34,6 +34,7 @@ from tempfile import TemporaryDirectory
 import httpx
 
 from bench.stream import realistic_stream
+from fake_freshsales import AdminClient, Limits
 from segment_freshsales import AsyncClient, Client, RateLimits, Report
 from translator import Settings
 
@@ -76,13 +77,13 @@ class _Timed(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
-def pacing(url: str, admin: httpx.Client, folder: Path) -> tuple[float, Report]:
-    start = admin.get("/clock").json()["epoch"]
+def pacing(url: str, admin: AdminClient, folder: Path) -> tuple[float, Report]:
+    start = admin.clock()["epoch"]
     elapsed = [0.0]
 
     def sleep(seconds: float) -> None:
         elapsed[0] += seconds
-        admin.post("/clock", json={"advance": seconds}).raise_for_status()
+        admin.advance_clock(seconds)
 
     transport = _Timed(lambda: start + elapsed[0])
     settings = Settings(domain="paced", api_key=PACED_KEY, base_url=url)
@@ -118,16 +119,13 @@ def serve_fake() -> Iterator[str]:
 
 
 def main() -> None:
-    with TemporaryDirectory() as folder, serve_fake() as url:
-        admin = httpx.Client(base_url=f"{url}/_fake")
-        limits = {"hourly": 10**9, "per_minute": PER_MINUTE}
-        admin.post("/accounts", json={"domain": "paced", "api_key": PACED_KEY, "limits": limits})
+    with TemporaryDirectory() as folder, serve_fake() as url, AdminClient(url) as admin:
+        admin.add_account("paced", PACED_KEY, limits=Limits(hourly=10**9, per_minute=PER_MINUTE))
         for domain in ("acme", "paced"):
             for name in TYPES:
-                admin.post("/activity-types", json={"name": name, "domain": domain})
+                admin.add_activity_type(name, domain=domain)
         rate, fast = throughput(url, Path(folder))
         utilisation, slow = pacing(url, admin, Path(folder))
-        admin.close()
     for name, report in (("throughput", fast), ("pacing", slow)):
         print(
             f"{name}: delivered {report.delivered}, rejected {report.rejected}, "

@@ -69,10 +69,10 @@ def run_soak(
     messages = realistic_stream(events, users=max(20, events // 10), seed=21)
     dead_letter = folder / "soak-dead-letter.jsonl"
     with FakeFreshsales(config=FakeConfig(accounts=(account,), journal_size=10)) as fake:
-        fake.set_faults(**FAULTS)
+        fake.admin.set_faults(**FAULTS)
 
         async def sleep(seconds: float) -> None:
-            await asyncio.to_thread(fake.advance_clock, seconds)
+            await asyncio.to_thread(fake.admin.advance_clock, seconds)
 
         async def deliver() -> tuple[Report, dict[str, int]]:
             async with AsyncClient(
@@ -89,8 +89,8 @@ def run_soak(
         started = time.perf_counter()
         report, delivered_by_type = asyncio.run(deliver())
         seconds = time.perf_counter() - started
-        fake.clear_faults()
-        state = fake.state()
+        fake.admin.clear_faults()
+        state = fake.admin.state()
     kept = (
         [json.loads(line) for line in dead_letter.read_text().splitlines()]
         if dead_letter.exists()
@@ -122,7 +122,7 @@ def _delivered_by_type(client: AsyncClient, messages: list[dict[str, Any]]) -> d
     """Delivered messages by type, from the client's record of delivered messageIds."""
     counts: Counter[str] = Counter()
     for message in messages:
-        if message["messageId"] in client.engine.delivered:
+        if client.ledger.was_delivered(message["messageId"]):
             counts[message["type"]] += 1
     return dict(counts)
 

@@ -17,14 +17,15 @@ from contracts import jsonschemas
 from contracts.matching import NO_RULES, Difference, Rules, compare, compare_named
 from contracts.model import Interaction, fill_path, load_interactions, put_values
 from contracts.report import Result
-from contracts.states import ADMIN, StateError, set_states
+from contracts.states import StateError, set_states
 from contracts.wire import Exchange, auth_headers, origin, send, suite_host
-from fake_freshsales import AccountConfig, FakeConfig, create_app
+from fake_freshsales import AccountConfig, AdminClient, AdminError, FakeConfig, create_app
 
 __all__ = ["DEFAULT_KEY", "verify_live", "verify_provider"]
 
 DEFAULT_KEY: Final = "contract-provider-key"
 _IN_PROCESS: Final = "http://fake.test"
+_TIMEOUT: Final = 30.0
 _BODY: Final = ("response", "body")
 
 
@@ -40,9 +41,12 @@ def verify_provider(
     """
     config = config or FakeConfig(accounts=(AccountConfig(domain="acme", api_key=DEFAULT_KEY),))
     transport = httpx.WSGITransport(app=create_app(config))
-    with httpx.Client(transport=transport, base_url=_IN_PROCESS) as http:
+    with (
+        httpx.Client(transport=transport, base_url=_IN_PROCESS) as http,
+        AdminClient(_IN_PROCESS, transport=transport) as admin,
+    ):
         return [
-            _check(http, config.accounts[0].api_key, interaction, admin=True, drift=False)
+            _check(http, admin, config.accounts[0].api_key, interaction, drift=False)
             for interaction in (load_interactions() if interactions is None else interactions)
         ]
 
@@ -61,24 +65,26 @@ def verify_live(
     """
     root = origin(base_url)
     suite = suite_host(root)
-    with httpx.Client(base_url=root, timeout=30.0, transport=transport) as http:
-        admin = _has_admin(http)
+    with (
+        httpx.Client(base_url=root, timeout=_TIMEOUT, transport=transport) as http,
+        AdminClient(root, transport=transport, timeout=_TIMEOUT) as client,
+    ):
+        admin = client if _has_admin(client) else None
         results = []
         for interaction in load_interactions() if interactions is None else interactions:
-            reason = _skip_reason(interaction, suite, admin, allow_writes)
+            reason = _skip_reason(interaction, suite, admin is not None, allow_writes)
             if reason is None:
-                results.append(_check(http, api_key, interaction, admin=admin, drift=True))
+                results.append(_check(http, admin, api_key, interaction, drift=True))
             else:
                 results.append(_result(interaction, "skipped", note=reason))
         return results
 
 
-def _has_admin(http: httpx.Client) -> bool:
+def _has_admin(admin: AdminClient) -> bool:
     """Whether the server is a fake with its admin API (a real Freshsales answers 404)."""
     try:
-        response = http.get(f"{ADMIN}/clock")
-        return response.status_code == 200 and "now" in response.json()
-    except (httpx.HTTPError, ValueError):
+        return "now" in admin.clock()
+    except AdminError:
         return False
 
 
@@ -90,7 +96,7 @@ def _skip_reason(
     if interaction.states and not admin:
         return (
             f"provider state '{interaction.states[0].name}' cannot be set on a live server "
-            f"(no {ADMIN} admin API)"
+            "(no /_fake admin API)"
         )
     if interaction.writes and not allow_writes:
         return "writes (add --allow-writes)"
@@ -109,13 +115,21 @@ def _result(interaction: Interaction, status: str, **details: Any) -> Result:
 
 
 def _check(
-    http: httpx.Client, api_key: str, interaction: Interaction, *, admin: bool, drift: bool
+    http: httpx.Client,
+    admin: AdminClient | None,
+    api_key: str,
+    interaction: Interaction,
+    *,
+    drift: bool,
 ) -> Result:
+    """Replay one interaction; `admin` is None on a server without the fake's admin API, where
+    interactions that need states were skipped already."""
+    values: dict[str, Any] = {}
     try:
-        if admin:
-            http.post(f"{ADMIN}/reset").raise_for_status()
-        values = set_states(http, api_key, interaction.states)
-    except (StateError, httpx.HTTPError) as error:
+        if admin is not None:
+            admin.reset()
+            values = set_states(http, admin, api_key, interaction.states)
+    except (StateError, AdminError) as error:
         return _result(interaction, "failed", note=str(error))
     request = interaction.request
     headers = {**request.headers, **auth_headers(request.auth, values.get("api_key", api_key))}

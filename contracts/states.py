@@ -15,9 +15,10 @@ from typing import Any, Final
 
 import httpx
 
+from fake_freshsales import AdminClient, AdminError, Limits
+
 __all__ = ["STATES", "ProviderState", "StateError", "StateSpec", "set_states"]
 
-ADMIN: Final = "/_fake"
 # States read the account through the classic root, which serves every record type.
 _API: Final = "/api"
 
@@ -53,17 +54,10 @@ class StateSpec:
 class _Fake:
     """The admin API and the API of one fake, as the state setters use them."""
 
-    def __init__(self, http: httpx.Client, api_key: str) -> None:
+    def __init__(self, http: httpx.Client, admin: AdminClient, api_key: str) -> None:
         self.http = http
+        self.admin = admin
         self.auth = {"Authorization": f"Token token={api_key}", "Accept": "application/json"}
-
-    def admin(self, method: str, path: str, body: Any = None) -> Any:
-        response = self.http.request(method, f"{ADMIN}{path}", json=body)
-        if response.is_error:
-            raise StateError(
-                f"{method} {ADMIN}{path} answered {response.status_code}: {response.text}"
-            )
-        return response.json()
 
     def api(self, method: str, path: str, key: str | None = None) -> httpx.Response:
         headers = self.auth if key is None else {**self.auth, "Authorization": f"Token token={key}"}
@@ -79,7 +73,7 @@ def _seeded(plural: str, gives: str) -> _Setter:
     """A setter that creates one record of `plural` from the params (its attributes)."""
 
     def seed(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
-        created = fake.admin("POST", "/seed", {plural: [dict(params)]})
+        created = fake.admin.seed({plural: [dict(params)]})
         return {gives: created[plural][0]["id"]}
 
     return seed
@@ -94,9 +88,18 @@ def _deleted_contact(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _custom_field(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(params) - {"entity", "name", "type", "choices", "label", "domain"})
+    if unknown:
+        raise StateError(f"a custom field has no setting {unknown[0]!r}")
     # Interactions name the record type in the singular, as the envelope does.
-    body = {**params, "entity": f"{params['entity']}s"}
-    fake.admin("POST", "/fields", body)
+    fake.admin.add_custom_field(
+        f"{params['entity']}s",
+        params["name"],
+        params["type"],
+        params.get("choices"),
+        label=params.get("label"),
+        domain=params.get("domain"),
+    )
     return {}
 
 
@@ -106,23 +109,19 @@ def _activity_type(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
     for entry in listed.get("sales_activity_types", []):
         if entry.get("name") == params["name"]:
             return {"activity_type_id": entry["id"]}
-    added = fake.admin("POST", "/activity-types", {"name": params["name"]})
-    return {"activity_type_id": added["sales_activity_type"]["id"]}
+    added = fake.admin.add_activity_type(params["name"])
+    return {"activity_type_id": added["id"]}
 
 
 def _budget_spent(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
     """A second account whose per-minute budget is used up; the request then uses its key."""
     key = f"budget-{secrets.token_urlsafe(12)}"
     per_minute = params["per_minute"]
-    fake.admin(
-        "POST",
-        "/accounts",
-        {
-            "domain": "budget-spent",
-            "api_key": key,
-            "limits": {"hourly": per_minute + 1000, "per_minute": per_minute},
-            "retry_after": params.get("retry_after", False),
-        },
+    fake.admin.add_account(
+        "budget-spent",
+        key,
+        limits=Limits(hourly=per_minute + 1000, per_minute=per_minute),
+        retry_after=params.get("retry_after", False),
     )
     for _ in range(per_minute):
         fake.api("GET", "/selector/owners", key)
@@ -148,13 +147,16 @@ STATES: Final[Mapping[str, StateSpec]] = {
 }
 
 
-def set_states(http: httpx.Client, api_key: str, states: Sequence[ProviderState]) -> dict[str, Any]:
-    """Put the fake behind `http` (base URL: its origin) in `states`; the values they give."""
-    fake = _Fake(http, api_key)
+def set_states(
+    http: httpx.Client, admin: AdminClient, api_key: str, states: Sequence[ProviderState]
+) -> dict[str, Any]:
+    """Put the fake behind `http` (base URL: its origin) and `admin` in `states`; the values
+    they give."""
+    fake = _Fake(http, admin, api_key)
     values: dict[str, Any] = {}
     for state in states:
         try:
             values.update(STATES[state.name].setter(fake, state.params))
-        except (StateError, httpx.HTTPError, KeyError, ValueError) as error:
+        except (StateError, AdminError, httpx.HTTPError, KeyError, ValueError) as error:
             raise StateError(f"provider state {state} could not be set: {error}") from error
     return values

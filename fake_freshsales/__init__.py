@@ -5,17 +5,21 @@ from fake_freshsales import FakeFreshsales
 
 with FakeFreshsales() as fake:          # waitress on 127.0.0.1, a free port
     print(fake.url, fake.domain)        # the key is fake.api_key
+    fake.admin.state()["contacts"]      # the admin API, as AdminClient(fake.url) would call it
 ```
 """
 
 from __future__ import annotations
 
+from .admin_client import AdminClient, AdminError
 from .app import create_app
 from .config import AccountConfig, CustomFieldSpec, FakeConfig, FaultConfig, Limits, StatusCodes
 from .server import FakeFreshsales
 
 __all__ = [
     "AccountConfig",
+    "AdminClient",
+    "AdminError",
     "CustomFieldSpec",
     "FakeConfig",
     "FakeFreshsales",

@@ -10,9 +10,11 @@ from typing import Any
 from flask import Flask
 
 from .config import FakeConfig
-from .models.backend import Backend
+from .harness.backend import Backend
 from .responses import admin, lookup, pipeline, records, selectors, settings
 from .responses.common import ADMIN_ROOT, CLASSIC_ROOT, EXTENSION, SUITE_ROOT, EntityConverter
+
+__all__ = ["create_app"]
 
 _API_BLUEPRINTS = (records.bp, lookup.bp, selectors.bp, settings.bp)
 

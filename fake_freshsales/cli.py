@@ -19,6 +19,8 @@ from .app import create_app
 from .config import AccountConfig, FakeConfig, Limits
 from .server import quiet_injected_drops
 
+__all__ = ["main"]
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+__all__ = ["fake_freshsales", "fake_freshsales_server"]
+
 if TYPE_CHECKING:
     from .server import FakeFreshsales
 
@@ -26,6 +28,6 @@ def fake_freshsales_server() -> Iterator[FakeFreshsales]:
 
 @pytest.fixture
 def fake_freshsales(fake_freshsales_server: FakeFreshsales) -> FakeFreshsales:
-    """A running fake Freshsales in its initial state: `.url`, `.api_key`, admin helpers."""
-    fake_freshsales_server.reset()
+    """A running fake Freshsales in its initial state: `.url`, `.api_key`, `.admin`."""
+    fake_freshsales_server.admin.reset()
     return fake_freshsales_server

@@ -8,16 +8,18 @@ import threading
 from types import TracebackType
 from typing import Any
 
-import httpx
 from waitress import wasyncore
 from waitress.server import create_server
 
+from .admin_client import AdminClient, AdminError
 from .app import create_app
 from .config import AccountConfig, FakeConfig, Limits
-from .models.faults import InjectedDrop
-from .responses.common import ADMIN_ROOT
+from .harness.faults import InjectedDrop
+
+__all__ = ["FakeFreshsales", "quiet_injected_drops"]
 
 _POLL_SECONDS = 0.5
+_NOT_RUNNING = "the fake is not running; call start() or use it as a context"
 
 
 class _HideInjectedDrops(logging.Filter):
@@ -42,12 +44,13 @@ class FakeFreshsales:
     ```python
     with FakeFreshsales() as fake:
         httpx.post(f"{fake.url}/api/contacts/upsert", json=..., headers=fake.auth_headers)
-        assert fake.state()["contacts"][0]["email"] == "jane@example.com"
+        assert fake.admin.state()["contacts"][0]["email"] == "jane@example.com"
     ```
 
     **Parameters:** `api_key` (generated when None), `domain`, `strict` (custom fields and
     unknown attributes answer 400), `limits` (hourly and per-minute budgets), `retry_after`
-    (send `Retry-After` on 429), or a whole `config` instead of those.
+    (send `Retry-After` on 429), or a whole `config` instead of those. While it runs, `admin`
+    is an `AdminClient` of it.
     """
 
     def __init__(
@@ -81,7 +84,7 @@ class FakeFreshsales:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
-        self._client: httpx.Client | None = None
+        self._admin: AdminClient | None = None
 
     @property
     def api_key(self) -> str:
@@ -98,8 +101,15 @@ class FakeFreshsales:
     @property
     def url(self) -> str:
         if self._server is None:
-            raise RuntimeError("the fake is not running; call start() or use it as a context")
+            raise RuntimeError(_NOT_RUNNING)
         return f"http://127.0.0.1:{self._server.effective_port}"
+
+    @property
+    def admin(self) -> AdminClient:
+        """The client of this fake's admin API (reset, state, journal, clock, faults, ...)."""
+        if self._admin is None:
+            raise RuntimeError(_NOT_RUNNING)
+        return self._admin
 
     def __repr__(self) -> str:
         state = "running" if self._server is not None else "stopped"
@@ -116,10 +126,10 @@ class FakeFreshsales:
         self._stopping.clear()
         self._thread = threading.Thread(target=self._serve, name="fake-freshsales", daemon=True)
         self._thread.start()
-        self._client = httpx.Client(base_url=self.url + ADMIN_ROOT, timeout=self._ready_timeout)
+        self._admin = AdminClient(self.url, timeout=self._ready_timeout)
         try:
-            self._client.get("/clock").raise_for_status()
-        except httpx.HTTPError as error:
+            self._admin.clock()
+        except AdminError as error:
             self.stop()
             raise RuntimeError(f"the fake did not become ready: {error}") from error
         return self
@@ -135,9 +145,9 @@ class FakeFreshsales:
         server, self._server = self._server, None
         if server is None:
             return
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        if self._admin is not None:
+            self._admin.close()
+            self._admin = None
         self._stopping.set()
         server.pull_trigger()
         if self._thread is not None:
@@ -156,92 +166,3 @@ class FakeFreshsales:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
-
-    # Admin API wrappers -------------------------------------------------------------------
-
-    def _admin(self, method: str, path: str, **kwargs: Any) -> Any:
-        if self._client is None:
-            raise RuntimeError("the fake is not running; call start() or use it as a context")
-        response = self._client.request(method, path, **kwargs)
-        if response.is_error:
-            raise RuntimeError(f"{method} {ADMIN_ROOT}{path} failed: {response.text}")
-        return response.json()
-
-    def reset(self) -> None:
-        self._admin("POST", "/reset")
-
-    def state(self, domain: str | None = None) -> dict[str, list[dict[str, Any]]]:
-        params = {"domain": domain} if domain else None
-        state: dict[str, list[dict[str, Any]]] = self._admin("GET", "/state", params=params)
-        return state
-
-    def journal(
-        self, *, method: str | None = None, path: str | None = None, status: int | None = None
-    ) -> list[dict[str, Any]]:
-        filters = {"method": method, "path": path, "status": status}
-        params = {key: value for key, value in filters.items() if value is not None}
-        entries: list[dict[str, Any]] = self._admin("GET", "/journal", params=params)["journal"]
-        return entries
-
-    def advance_clock(self, seconds: float) -> dict[str, Any]:
-        now: dict[str, Any] = self._admin("POST", "/clock", json={"advance": seconds})
-        return now
-
-    def set_faults(self, **config: Any) -> dict[str, Any]:
-        faults: dict[str, Any] = self._admin("POST", "/faults", json=config)["faults"]
-        return faults
-
-    def clear_faults(self) -> None:
-        self._admin("DELETE", "/faults")
-
-    def add_custom_field(
-        self,
-        entity: str,
-        name: str,
-        type: str,
-        choices: list[str] | None = None,
-        *,
-        label: str | None = None,
-        domain: str | None = None,
-    ) -> dict[str, Any]:
-        body = {"entity": entity, "name": name, "type": type, "choices": choices, "label": label}
-        if domain is not None:
-            body["domain"] = domain
-        field: dict[str, Any] = self._admin("POST", "/fields", json=body)["field"]
-        return field
-
-    def add_activity_type(self, name: str, *, domain: str | None = None) -> dict[str, Any]:
-        body = {"name": name} if domain is None else {"name": name, "domain": domain}
-        entry: dict[str, Any] = self._admin("POST", "/activity-types", json=body)[
-            "sales_activity_type"
-        ]
-        return entry
-
-    def add_account(
-        self,
-        domain: str,
-        api_key: str,
-        *,
-        limits: Limits | None = None,
-        strict: bool = False,
-        retry_after: bool = False,
-    ) -> dict[str, Any]:
-        limits = limits or Limits()
-        body = {
-            "domain": domain,
-            "api_key": api_key,
-            "limits": {"hourly": limits.hourly, "per_minute": limits.per_minute},
-            "strict": strict,
-            "retry_after": retry_after,
-        }
-        account: dict[str, Any] = self._admin("POST", "/accounts", json=body)["account"]
-        return account
-
-    def seed(
-        self, records: dict[str, list[dict[str, Any]]], *, domain: str | None = None
-    ) -> dict[str, list[dict[str, Any]]]:
-        body: dict[str, Any] = dict(records)
-        if domain is not None:
-            body["domain"] = domain
-        created: dict[str, list[dict[str, Any]]] = self._admin("POST", "/seed", json=body)
-        return created

@@ -1,1 +1,1 @@
-"""State and rules of the fake, free of HTTP: what Freshsales would store and refuse."""
+"""Freshsales' behaviour only, free of HTTP and of the harness: what it stores, refuses, answers."""

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
 from .accounts import Account
-from .clock import FakeClock
 from .entities import CRM_ENTITIES, DEALS, NOTES, SALES_ACCOUNTS, SALES_ACTIVITIES, Entity
 from .fields import Field, Kind
 from .records import Record
+
+
+def timestamp(moment: float, zone: tzinfo) -> str:
+    """ISO-8601 to the second with an explicit offset, as Freshsales renders `created_at`."""
+    return datetime.fromtimestamp(moment, zone).isoformat(timespec="seconds")
 
 
 def decimal_string(value: Decimal) -> str:
@@ -23,11 +28,12 @@ def _amount(value: object) -> str | None:
 
 
 class Renderer:
-    """Renders one account's records for one host: links differ between the two roots."""
+    """Renders one account's records for one host (links differ between the two roots), with
+    timestamps in `zone`."""
 
-    def __init__(self, account: Account, clock: FakeClock, *, classic: bool) -> None:
+    def __init__(self, account: Account, zone: tzinfo, *, classic: bool) -> None:
         self._account = account
-        self._clock = clock
+        self._zone = zone
         # Links are host-relative (reference §1): "/contacts/1/..." on freshsales.io,
         # "/crm/sales/contacts/1/..." on myfreshworks.com.
         self._link_root = "" if classic else "/crm/sales"
@@ -57,8 +63,8 @@ class Renderer:
             body["contact_ids"] = list(record.contact_ids)
         if entity in (SALES_ACTIVITIES, NOTES):
             body["creater_id"] = self._account.user["id"]
-        body["created_at"] = self._clock.isoformat(record.created_at)
-        body["updated_at"] = self._clock.isoformat(record.updated_at)
+        body["created_at"] = timestamp(record.created_at, self._zone)
+        body["updated_at"] = timestamp(record.updated_at, self._zone)
         return body
 
     def _value(self, record: Record, spec: Field, values: dict[str, Any]) -> Any:

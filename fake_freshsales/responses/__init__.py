@@ -1,1 +1,1 @@
-"""HTTP handlers: parse the request, call the models, render Freshsales' answer."""
+"""HTTP: routes, the request pipeline and the OpenAPI document, over the models and the harness."""

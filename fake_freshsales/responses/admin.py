@@ -12,15 +12,15 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from ..config import AccountConfig, Limits
+from ..harness.faults import describe, parse_fault_config
 from ..models import operations
 from ..models.accounts import describe_custom_field
 from ..models.entities import ALL_ENTITIES, BY_PLURAL
 from ..models.errors import bad_request, type_invalid
-from ..models.faults import describe, parse_fault_config
 from ..models.rendering import Renderer
 from ..models.validation import is_number
-from ..openapi import build_openapi
 from .common import backend, json_body, respond
+from .openapi import build_openapi
 
 bp = Blueprint("admin", __name__)
 
@@ -60,7 +60,7 @@ def state() -> Response:
     fake = backend()
     account = fake.account_for_domain(request.args.get("domain"))
     # Rendered as the classic host would, the only one where every record type exists.
-    renderer = Renderer(account, fake.clock, classic=True)
+    renderer = Renderer(account, fake.clock.zone, classic=True)
     return respond({e.plural: renderer.many(account.store.all(e)) for e in ALL_ENTITIES})
 
 
@@ -157,7 +157,7 @@ def seed() -> Response:
     domain = data.get("domain") if isinstance(data, dict) else None
     account = fake.account_for_domain(domain)
     created = operations.seed(account, data, now=fake.clock.now())
-    renderer = Renderer(account, fake.clock, classic=True)
+    renderer = Renderer(account, fake.clock.zone, classic=True)
     return respond({e.plural: renderer.many(records) for e, records in created.items()}, 201)
 
 

@@ -9,8 +9,8 @@ import orjson
 from flask import Response, current_app, g, request
 from werkzeug.routing import BaseConverter
 
+from ..harness.backend import Backend
 from ..models.accounts import Account
-from ..models.backend import Backend
 from ..models.entities import CRM_ENTITIES, Entity
 from ..models.errors import bad_request
 from ..models.records import Record
@@ -49,10 +49,10 @@ class ApiCall:
         return self.backend.clock.now()
 
     def render(self, record: Record) -> dict[str, Any]:
-        return Renderer(self.account, self.backend.clock, classic=self.classic).one(record)
+        return Renderer(self.account, self.backend.clock.zone, classic=self.classic).one(record)
 
     def render_many(self, records: list[Record]) -> list[dict[str, Any]]:
-        return Renderer(self.account, self.backend.clock, classic=self.classic).many(records)
+        return Renderer(self.account, self.backend.clock.zone, classic=self.classic).many(records)
 
 
 def api_call() -> ApiCall:

@@ -17,9 +17,9 @@ import orjson
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
+from ..harness.faults import FaultDecision, InjectedDrop, parse_forced
+from ..harness.journal import kept_headers
 from ..models.errors import NOT_FOUND, ApiError
-from ..models.faults import FaultDecision, InjectedDrop, parse_forced
-from ..models.journal import kept_headers
 from .common import ADMIN_ROOT, backend, is_api_path, respond, under
 
 INVALID_CREDENTIALS = "Invalid authorization credentials."

@@ -10,6 +10,7 @@ import io
 import sys
 from collections.abc import Sequence
 
+from fake_freshsales import AdminError
 from segment_freshsales.cli import demo, replay, send, serve
 from segment_freshsales.cli.embedded_fake import EmbeddedFakeError
 from segment_freshsales.cli.options import Parser, UsageError
@@ -52,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"{prog}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except EmbeddedFakeError as error:
+    except (EmbeddedFakeError, AdminError) as error:
         print(f"{prog}: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

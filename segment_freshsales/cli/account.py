@@ -55,7 +55,7 @@ def open_account(args: argparse.Namespace, stderr: TextIO) -> Iterator[Settings]
     with EmbeddedFake(args.limits, activity_types(args)) as fake:
         print(
             f"No --domain or ${ENV_DOMAIN}: sending to the embedded fake Freshsales at "
-            f"{fake.url} (a child process on loopback, gone when this command ends).",
+            f"{fake.url} (served by this command on loopback, gone when it ends).",
             file=stderr,
             flush=True,
         )

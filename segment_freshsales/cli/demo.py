@@ -30,7 +30,7 @@ def add_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "demo",
         help="deliver the example events to the embedded fake Freshsales",
-        description="Start the embedded fake Freshsales (a child process on loopback), "
+        description="Start the embedded fake Freshsales (served by this command on loopback), "
         "deliver the packaged example events to it with the real Client, and show what "
         "became of them and what the fake holds now.",
     )
@@ -49,10 +49,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     items = parse(text)
     limits = RateLimits()
     with tempfile.TemporaryDirectory() as scratch, EmbeddedFake(limits) as fake:
-        fake.set_faults(**FAULTS)
+        fake.admin.set_faults(**FAULTS)
         print(
             f"Delivering {len(items)} example events to the embedded fake Freshsales at "
-            f"{fake.url}\n(a child process on loopback; it answers {FAULTS['rate']:.0%} of "
+            f"{fake.url}\n(served by this command on loopback; it answers {FAULTS['rate']:.0%} of "
             "requests with a 500 or 503, to show the retries)\n",
             file=out,
             flush=True,
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             progress_for(err, len(items), "delivering"),
         )
         elapsed = time.monotonic() - started
-        state = fake.state()
+        state = fake.admin.state()
         print_outcome(result, kept_in, out, err)
         print("", file=out)
         for line in _state_lines(state, fake.activity_types):

@@ -9,10 +9,11 @@ from typing import Any, TextIO
 from segment_freshsales.cli.account import open_account
 from segment_freshsales.cli.options import UsageError, add_account_options, writable_file
 from segment_freshsales.cli.summary import calls_line
-from segment_freshsales.delivery.client import Client, replay
+from segment_freshsales.delivery.client import Client
 from segment_freshsales.delivery.deadletter import read_dead_letters
 from segment_freshsales.delivery.errors import AuthError
 from segment_freshsales.delivery.outcome import Report
+from segment_freshsales.delivery.replay import replay
 
 __all__ = ["add_parser", "run"]
 

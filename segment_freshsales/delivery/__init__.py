@@ -6,9 +6,10 @@ delivered (`deadletter`) and what was (`dedupe`) at the edge.
 """
 
 from segment_freshsales.delivery.async_client import AsyncClient
-from segment_freshsales.delivery.client import Client, replay
+from segment_freshsales.delivery.client import Client
 from segment_freshsales.delivery.errors import AuthError
 from segment_freshsales.delivery.outcome import Outcome, Report
 from segment_freshsales.delivery.pacing import RateLimits
+from segment_freshsales.delivery.replay import replay
 
 __all__ = ["AsyncClient", "AuthError", "Client", "Outcome", "RateLimits", "Report", "replay"]

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import httpx
 
-from segment_freshsales.delivery.client import BaseClient
-from segment_freshsales.delivery.coalesce import Batch, coalesce_identifies
+from segment_freshsales.delivery.client import BaseClient, OnOutcome, log_sleep
+from segment_freshsales.delivery.coalesce import Batch
 from segment_freshsales.delivery.deadletter import DeadLetters
-from segment_freshsales.delivery.engine import Reply, Send, Sleep, Steps
+from segment_freshsales.delivery.engine import Steps
 from segment_freshsales.delivery.errors import AuthError
+from segment_freshsales.delivery.events import Action, Done, Event, Send, Sleep
 from segment_freshsales.delivery.outcome import Outcome, Report
 from segment_freshsales.delivery.pacing import RateLimits
-from segment_freshsales.delivery.wire import read_reply, request_arguments
+from segment_freshsales.delivery.wire import no_reply, read_reply, request_arguments
 from translator.settings import Settings
 
 __all__ = ["AsyncClient", "user_keys"]
@@ -54,19 +55,20 @@ class AsyncClient(BaseClient):
     ```
 
     Parameters as Client's, plus **concurrency**; `transport` is an async httpx transport and
-    `sleep` a coroutine function.
+    `sleep` a coroutine function. Dead letters and the dedupe store are written from a worker
+    thread, so the event loop never waits on a disk.
     """
 
     def __init__(
         self,
         settings: Settings,
+        *,
         transport: httpx.AsyncBaseTransport | None = None,
         max_attempts: int = 6,
         timeout: float = 10.0,
         limits: RateLimits | None = None,
         dead_letter: str | Path | None = None,
         dedupe_path: str | Path | None = None,
-        *,
         concurrency: int = 8,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -99,13 +101,18 @@ class AsyncClient(BaseClient):
 
         `dead_letters` keeps this message elsewhere than the client's own when undelivered.
         """
-        return await self._drive(self.engine.deliver(message, dead_letters))
+        return await self._drive(self._steps(message), dead_letters)
 
     async def deliver_all(
-        self, messages: Iterable[object] | AsyncIterable[object], *, coalesce: bool = False
+        self,
+        messages: Iterable[object] | AsyncIterable[object],
+        *,
+        coalesce: bool = False,
+        on_outcome: OnOutcome | None = None,
     ) -> Report:
         """Deliver a stream concurrently; messages of one user keep their order.
 
+        `on_outcome(position, message, outcome)` is told each message's outcome as it ends.
         On 401/403 sending stops: messages in flight finish, every other undelivered message
         goes to the dead-letter file as `unsent`, then AuthError is raised.
         """
@@ -114,29 +121,30 @@ class AsyncClient(BaseClient):
         last_of_user: dict[str, asyncio.Task[None]] = {}
         tasks: set[asyncio.Task[None]] = set()
         stopped: list[AuthError] = []
+        unsent: list[Batch] = []
 
         async def run(batch: Batch, before: list[asyncio.Task[None]]) -> None:
             try:
                 if before:
                     await asyncio.wait(before)
                 if stopped:
-                    self.dead_letters.write(batch.message, "unsent", str(stopped[0]), 0)
+                    unsent.append(batch)
                     return
                 try:
-                    outcome = await self.deliver(batch.message)
+                    outcome = await self._drive(self._steps(batch.message, batch), None)
                 except AuthError as error:
                     stopped.append(error)
                     return
-                self._count(report, batch, outcome)
+                self._count(report, batch, outcome, on_outcome)
             finally:
                 slots.release()
 
-        async for batch in _batches(messages, self.settings, coalesce):
+        async for batch in self._async_batches(messages, coalesce):
             if stopped:
-                self.dead_letters.write(batch.message, "unsent", str(stopped[0]), 0)
+                unsent.append(batch)
                 continue
             await slots.acquire()
-            keys = user_keys(batch.message)
+            keys = set().union(*(user_keys(m) for _, m in batch.members))
             before = list({last_of_user[key] for key in keys if key in last_of_user})
             task = asyncio.create_task(run(batch, before))
             tasks.add(task)
@@ -150,34 +158,52 @@ class AsyncClient(BaseClient):
         if tasks:
             await asyncio.wait(set(tasks))
         if stopped:
+            unsent.sort(key=lambda batch: batch.members[0][0])
+            await asyncio.to_thread(self._keep_unsent, unsent, stopped[0])
             raise stopped[0]
         return report
 
-    async def _drive(self, steps: Steps) -> Outcome:
-        result: Reply | BaseException | None = None
+    async def _async_batches(
+        self, messages: Iterable[object] | AsyncIterable[object], coalesce: bool
+    ) -> AsyncIterable[Batch]:
+        if not isinstance(messages, AsyncIterable):
+            for batch in self._batches(messages, coalesce):
+                yield batch
+            return
+        if coalesce:
+            raise TypeError("coalesce: needs a plain iterable of messages, not an async one")
+        position = 0
+        async for message in messages:
+            yield Batch(message, [(position, message)])
+            position += 1
+
+    async def _drive(self, steps: Steps, dead_letters: DeadLetters | None) -> Outcome:
+        """Carry out the engine's actions until it returns the outcome."""
         try:
+            action = next(steps)
             while True:
-                action = steps.send(result)
-                if isinstance(action, Sleep):
-                    await self._sleep(action.seconds)
-                    result = None
-                else:
-                    result = await self._send(action)
+                action = steps.send(await self._perform(action, dead_letters))
         except StopIteration as stop:
             outcome: Outcome = stop.value
             return outcome
 
-    async def _send(self, send: Send) -> Reply | BaseException:
-        try:
-            response = await self._http.request(**request_arguments(send))
-        except (httpx.TransportError, OSError) as error:
-            return error
-        return read_reply(response)
+    async def _perform(self, action: Action, dead_letters: DeadLetters | None) -> Event:
+        if isinstance(action, Send):
+            try:
+                response = await self._http.request(**request_arguments(action))
+            except (httpx.TransportError, OSError) as error:
+                return no_reply(error, self.now())
+            return read_reply(response, self.now())
+        if isinstance(action, Sleep):
+            log_sleep(action)
+            await self._sleep(action.seconds)
+            return Done(self.now())
+        return await asyncio.to_thread(self._store, action, dead_letters)
 
     async def aclose(self) -> None:
         """Close the HTTP connections and the dedupe store."""
         await self._http.aclose()
-        self.engine.delivered.close()
+        self.ledger.close()
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -187,17 +213,3 @@ class AsyncClient(BaseClient):
 
     def __repr__(self) -> str:
         return f"AsyncClient(settings={self.settings!r}, concurrency={self.concurrency})"
-
-
-async def _batches(
-    messages: Iterable[object] | AsyncIterable[object], settings: Settings, coalesce: bool
-) -> AsyncIterable[Batch]:
-    if isinstance(messages, AsyncIterable):
-        if coalesce:
-            raise TypeError("coalesce: needs a plain iterable of messages, not an async one")
-        async for message in messages:
-            yield Batch(message)
-        return
-    batches = coalesce_identifies(messages, settings) if coalesce else map(Batch, messages)
-    for batch in batches:
-        yield batch

@@ -1,33 +1,50 @@
-"""Client: delivers Segment messages to Freshsales over httpx, and replays dead letters."""
+"""Client: delivers Segment messages to Freshsales over httpx."""
 
 from __future__ import annotations
 
-import os
+import logging
 import random
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import httpx
 
-from segment_freshsales.delivery.coalesce import Batch, coalesce_identifies
-from segment_freshsales.delivery.deadletter import DeadLetters, read_dead_letters
+from segment_freshsales.delivery.coalesce import Batch, coalesce_identifies, single_batches
+from segment_freshsales.delivery.deadletter import DeadLetters
 from segment_freshsales.delivery.dedupe import open_delivered_ids
-from segment_freshsales.delivery.engine import Engine, Reply, Send, Sleep, Steps
+from segment_freshsales.delivery.engine import Engine, Steps
 from segment_freshsales.delivery.errors import AuthError
+from segment_freshsales.delivery.events import (
+    Action,
+    Check,
+    Checked,
+    Done,
+    Event,
+    Instant,
+    Send,
+    Settle,
+    Sleep,
+)
+from segment_freshsales.delivery.ledger import Ledger
 from segment_freshsales.delivery.outcome import Outcome, Report
 from segment_freshsales.delivery.pacing import RateLimiter, RateLimits
 from segment_freshsales.delivery.retry import RetryPolicy
-from segment_freshsales.delivery.wire import headers, read_reply, request_arguments
+from segment_freshsales.delivery.wire import headers, no_reply, read_reply, request_arguments
 from translator.settings import Settings
 
-__all__ = ["BaseClient", "Client", "replay"]
+__all__ = ["BaseClient", "Client", "OnOutcome"]
+
+logger = logging.getLogger("segment_freshsales.delivery")
+
+OnOutcome: TypeAlias = Callable[[int, object, Outcome], None]
+"""Told each input message's outcome: (its position in the stream, the message, the outcome)."""
 
 
 class BaseClient:
-    """What Client and AsyncClient share: the settings, the engine and the httpx options."""
+    """What Client and AsyncClient share: the engine, the ledger at its edge, the time, the
+    counting of a stream, and the httpx options."""
 
     def __init__(
         self,
@@ -46,12 +63,14 @@ class BaseClient:
         self.engine = Engine(
             settings,
             policy=RetryPolicy(max_attempts=max_attempts),
-            limiter=RateLimiter(limits or RateLimits(), clock),
-            delivered=open_delivered_ids(dedupe_path),
-            dead_letters=DeadLetters(dead_letter, settings.api_key),
+            limiter=RateLimiter(limits or RateLimits()),
             rng=random.Random(seed),
-            wall_clock=wall_clock,
         )
+        self.ledger = Ledger(
+            open_delivered_ids(dedupe_path), DeadLetters(dead_letter, settings.api_key)
+        )
+        self._clock = clock
+        self._wall_clock = wall_clock
         # Redirects are never followed: the next host would be sent the API key.
         self._http_options: dict[str, Any] = {
             "base_url": settings.base_url,
@@ -63,15 +82,48 @@ class BaseClient:
     @property
     def dead_letters(self) -> DeadLetters:
         """Where undelivered messages go."""
-        return self.engine.dead_letters
+        return self.ledger.dead_letters
 
-    def _count(self, report: Report, batch: Batch, outcome: Outcome) -> None:
-        """Count a batch's outcome; a delivered batch's merged messageIds are delivered too."""
-        report.add(outcome, batch.count)
+    def now(self) -> Instant:
+        """The time, as the engine is told it."""
+        return Instant(self._clock(), self._wall_clock())
+
+    def _steps(self, message: object, batch: Batch | None = None) -> Steps:
+        merged = batch.message_ids if batch is not None else ()
+        return self.engine.deliver(message, self.now(), merged)
+
+    def _batches(self, messages: Iterable[object], coalesce: bool) -> Iterable[Batch]:
+        if coalesce:
+            return coalesce_identifies(messages, self.settings)
+        return single_batches(messages)
+
+    def _store(self, action: Check | Settle, dead_letters: DeadLetters | None) -> Event:
+        """Carry out a storage action; blocking (AsyncClient runs it in a worker thread)."""
+        if isinstance(action, Check):
+            return Checked(self.ledger.was_delivered(action.message_id), self.now())
+        self.ledger.settle(action, dead_letters)
+        return Done(self.now())
+
+    def _keep_unsent(self, batches: Iterable[Batch], error: AuthError) -> None:
+        """Keep every message of `batches`, none of them sent since sending stopped."""
+        messages = (message for batch in batches for _, message in batch.members)
+        self.dead_letters.keep_unsent(messages, str(error))
+
+    @staticmethod
+    def _count(
+        report: Report, batch: Batch, outcome: Outcome, on_outcome: OnOutcome | None
+    ) -> None:
+        """Count a batch's outcome, and tell it for each message the batch stands for."""
+        report.add(outcome, len(batch.members))
         report.calls_saved += batch.calls_saved
-        if outcome.status == "delivered":
-            for message_id in batch.message_ids:
-                self.engine.delivered.add(message_id)
+        if on_outcome is not None:
+            for position, message in batch.members:
+                on_outcome(position, message, outcome)
+
+
+def log_sleep(action: Sleep) -> None:
+    """Say why the client waits, at debug level."""
+    logger.debug("waiting %.2fs: %s", action.seconds, action.why)
 
 
 class Client(BaseClient):
@@ -85,9 +137,9 @@ class Client(BaseClient):
         report = client.deliver_all(messages)
     ```
 
-    **Parameters:**
+    **Parameters** (keyword-only after `settings`):
 
-    * **settings** - the account (`Settings`).
+    * **settings** - the account (`translator.Settings`).
     * **transport** - an httpx transport to use instead of the network (`httpx.MockTransport`,
       `httpx.WSGITransport` around the fake server, respx).
     * **max_attempts** - attempts per request before a message is `failed` (default 6).
@@ -103,13 +155,13 @@ class Client(BaseClient):
     def __init__(
         self,
         settings: Settings,
+        *,
         transport: httpx.BaseTransport | None = None,
         max_attempts: int = 6,
         timeout: float = 10.0,
         limits: RateLimits | None = None,
         dead_letter: str | Path | None = None,
         dedupe_path: str | Path | None = None,
-        *,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
@@ -135,59 +187,61 @@ class Client(BaseClient):
         `dead_letters` keeps this message elsewhere than the client's own dead letters when it
         is not delivered (the relay decides for itself what to keep).
         """
-        return self._drive(self.engine.deliver(message, dead_letters))
+        return self._drive(self._steps(message), dead_letters)
 
-    def deliver_all(self, messages: Iterable[object], *, coalesce: bool = False) -> Report:
+    def deliver_all(
+        self,
+        messages: Iterable[object],
+        *,
+        coalesce: bool = False,
+        on_outcome: OnOutcome | None = None,
+    ) -> Report:
         """Deliver a stream of messages in order, lazily; returns the counts.
 
         With `coalesce`, consecutive identifies of one person are merged (later traits win).
-        On 401/403 every message not yet delivered goes to the dead-letter file as `unsent`,
-        then AuthError is raised.
+        `on_outcome(position, message, outcome)` is told each message's outcome as it ends.
+        On 401/403 every message not yet sent goes to the dead-letter file as `unsent`, then
+        AuthError is raised.
         """
         report = Report()
-        batches: Iterable[Batch] = (
-            coalesce_identifies(messages, self.settings)
-            if coalesce
-            else (Batch(message) for message in messages)
-        )
-        iterator = iter(batches)
-        for batch in iterator:
+        batches = iter(self._batches(messages, coalesce))
+        for batch in batches:
             try:
-                outcome = self.deliver(batch.message)
+                outcome = self._drive(self._steps(batch.message, batch), None)
             except AuthError as error:
-                for rest in iterator:
-                    self.dead_letters.write(rest.message, "unsent", str(error), 0)
+                self._keep_unsent(batches, error)
                 raise
-            self._count(report, batch, outcome)
+            self._count(report, batch, outcome, on_outcome)
         return report
 
-    def _drive(self, steps: Steps) -> Outcome:
-        """Run the engine's steps with httpx and sleep."""
-        result: Reply | BaseException | None = None
+    def _drive(self, steps: Steps, dead_letters: DeadLetters | None) -> Outcome:
+        """Carry out the engine's actions until it returns the outcome."""
         try:
+            action = next(steps)
             while True:
-                action = steps.send(result)
-                if isinstance(action, Sleep):
-                    self._sleep(action.seconds)
-                    result = None
-                else:
-                    result = self._send(action)
+                action = steps.send(self._perform(action, dead_letters))
         except StopIteration as stop:
             outcome: Outcome = stop.value
             return outcome
 
-    def _send(self, send: Send) -> Reply | BaseException:
-        try:
-            response = self._http.request(**request_arguments(send))
-        except (httpx.TransportError, OSError) as error:
-            # OSError: a connection dropped inside an in-process (WSGI) transport.
-            return error
-        return read_reply(response)
+    def _perform(self, action: Action, dead_letters: DeadLetters | None) -> Event:
+        if isinstance(action, Send):
+            try:
+                response = self._http.request(**request_arguments(action))
+            except (httpx.TransportError, OSError) as error:
+                # OSError: a connection dropped inside an in-process (WSGI) transport.
+                return no_reply(error, self.now())
+            return read_reply(response, self.now())
+        if isinstance(action, Sleep):
+            log_sleep(action)
+            self._sleep(action.seconds)
+            return Done(self.now())
+        return self._store(action, dead_letters)
 
     def close(self) -> None:
         """Close the HTTP connections and the dedupe store."""
         self._http.close()
-        self.engine.delivered.close()
+        self.ledger.close()
 
     def __enter__(self) -> Client:
         return self
@@ -197,37 +251,3 @@ class Client(BaseClient):
 
     def __repr__(self) -> str:
         return f"Client(settings={self.settings!r})"
-
-
-def replay(path: str | Path, client: Client) -> Report:
-    """Re-send the messages of a dead-letter file; rewrite it with what is still undelivered.
-
-    Messages whose messageId the client already delivered are skipped (and dropped from the
-    file); lines that are not dead-letter records stay as they are.
-    """
-    source = Path(path)
-    report = Report()
-    handle, temporary = tempfile.mkstemp(dir=source.parent, prefix=f".{source.name}.")
-    os.close(handle)
-    remaining = DeadLetters(temporary, client.settings.api_key)
-    lines = list(read_dead_letters(source))
-    try:
-        for index, (_, record, raw) in enumerate(lines):
-            if record is None:
-                _append_raw(temporary, raw)
-                continue
-            try:
-                outcome = client.deliver(record["message"], dead_letters=remaining)
-            except AuthError:
-                for _, _, rest in lines[index + 1 :]:
-                    _append_raw(temporary, rest)
-                raise
-            report.add(outcome)
-    finally:
-        os.replace(temporary, source)
-    return report
-
-
-def _append_raw(path: str, line: str) -> None:
-    with open(path, "a", encoding="utf-8") as file:
-        file.write(line + "\n")

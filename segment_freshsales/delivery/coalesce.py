@@ -15,19 +15,31 @@ from translator.plan import JSON
 from translator.settings import Settings
 from translator.translate import translate
 
-__all__ = ["Batch", "coalesce_identifies"]
+__all__ = ["Batch", "coalesce_identifies", "single_batches"]
 
 PersonKey: TypeAlias = tuple[object, str, JSON]
 
 
 @dataclass
 class Batch:
-    """A message to deliver standing for `count` messages of the stream."""
+    """A message to deliver, standing for `members`: (position in the stream, message) of
+    each message merged into it (one, unless coalesced)."""
 
     message: object
-    count: int = 1
+    members: list[tuple[int, object]] = field(default_factory=list)
     calls_saved: int = 0
-    message_ids: list[str] = field(default_factory=list)
+
+    @property
+    def message_ids(self) -> tuple[str, ...]:
+        """The messageIds of the members that have one."""
+        ids = (m.get("messageId") for _, m in self.members if isinstance(m, dict))
+        return tuple(i for i in ids if isinstance(i, str))
+
+
+def single_batches(messages: Iterable[object]) -> Iterator[Batch]:
+    """The stream as batches of one message each."""
+    for position, message in enumerate(messages):
+        yield Batch(message, [(position, message)])
 
 
 def _person_key(message: object, settings: Settings) -> tuple[PersonKey, int] | None:
@@ -54,7 +66,7 @@ def coalesce_identifies(messages: Iterable[object], settings: Settings) -> Itera
     pending: Batch | None = None
     pending_key: PersonKey | None = None
     pending_calls = 0
-    for message in messages:
+    for position, message in enumerate(messages):
         found = _person_key(message, settings)
         if pending is not None and found is not None and found[0] == pending_key:
             earlier = pending.message
@@ -62,23 +74,15 @@ def coalesce_identifies(messages: Iterable[object], settings: Settings) -> Itera
             traits = {**(earlier.get("traits") or {}), **(message.get("traits") or {})}
             pending.calls_saved += pending_calls
             pending.message = {**message, "traits": traits}
-            pending.count += 1
+            pending.members.append((position, message))
             pending_calls = found[1]
-            _add_id(pending, message)
             continue
         if pending is not None:
             yield pending
             pending, pending_key = None, None
         if found is None:
-            yield Batch(message)
+            yield Batch(message, [(position, message)])
         else:
-            pending, (pending_key, pending_calls) = Batch(message), found
-            _add_id(pending, message)
+            pending, (pending_key, pending_calls) = Batch(message, [(position, message)]), found
     if pending is not None:
         yield pending
-
-
-def _add_id(batch: Batch, message: object) -> None:
-    message_id = message.get("messageId") if isinstance(message, dict) else None
-    if isinstance(message_id, str):
-        batch.message_ids.append(message_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,14 @@ class DeadLetters:
                     file.flush()
                     os.fsync(file.fileno())
         return record
+
+    def keep_unsent(self, messages: Iterable[object], reason: str) -> int:
+        """Keep messages that were never sent, since sending stopped before them; how many."""
+        count = 0
+        for message in messages:
+            self.write(message, "unsent", reason, 0)
+            count += 1
+        return count
 
 
 def read_dead_letters(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | None, str]]:

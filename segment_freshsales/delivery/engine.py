@@ -1,24 +1,35 @@
-"""Delivering one message, without doing any I/O itself.
+"""Delivering one message, as rules only: the engine does no I/O and reads no clock.
 
-`Engine.deliver(message)` is a generator: it yields what it needs done - `Send` a request or
-`Sleep` a while - and is sent back the `Reply` (or the transport exception). `Client` drives it
-with httpx and `time.sleep`, `AsyncClient` with httpx's async client and `asyncio.sleep`, so
-both share every rule: the plan, placeholders, caches, retries, pacing and the outcome.
+`Engine.deliver(message, at)` is a generator. It yields actions (`events.Check`, `Send`,
+`Sleep`, `Settle`) and is sent back the event that answers each (`Checked`, `Reply` or
+`NoReply`, `Done`), every event stamped with the time; it returns the message's `Outcome`.
+`Client` drives it with httpx and `time.sleep`, `AsyncClient` with httpx's async client and
+`asyncio.sleep`, and a test can drive it with nothing at all, so all of them share every rule:
+the plan, placeholders, caches, retries, pacing and the outcome.
 """
 
 from __future__ import annotations
 
-import logging
 import random
-from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass
+from collections.abc import Generator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeAlias
 
-from segment_freshsales.delivery.deadletter import DeadLetters
-from segment_freshsales.delivery.dedupe import DeliveredIds
 from segment_freshsales.delivery.errors import AuthError
-from segment_freshsales.delivery.outcome import CallRecord, Outcome
+from segment_freshsales.delivery.events import (
+    Action,
+    Check,
+    Checked,
+    Event,
+    Instant,
+    NoReply,
+    Reply,
+    Send,
+    Settle,
+    Sleep,
+)
+from segment_freshsales.delivery.outcome import CallRecord, Outcome, Status
 from segment_freshsales.delivery.pacing import RateLimiter, parse_reset
 from segment_freshsales.delivery.redact import scrub
 from segment_freshsales.delivery.resolve import (
@@ -34,39 +45,10 @@ from translator.plan import JSON, Call, Plan
 from translator.settings import Settings
 from translator.translate import translate
 
-__all__ = ["Action", "Engine", "Reply", "Send", "Sleep", "Steps"]
+__all__ = ["Engine", "Steps"]
 
-logger = logging.getLogger("segment_freshsales.delivery")
-
-
-@dataclass(frozen=True, slots=True)
-class Send:
-    """Send this request (path relative to the base URL) and send back its Reply."""
-
-    method: str
-    path: str
-    query: dict[str, str] | None
-    body: JSON
-
-
-@dataclass(frozen=True, slots=True)
-class Sleep:
-    """Wait this many seconds, then send back None."""
-
-    seconds: float
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """A response: status, headers with lower-case names, and the JSON body (None if not JSON)."""
-
-    status: int
-    headers: Mapping[str, str]
-    body: JSON
-
-
-Action: TypeAlias = Send | Sleep
-Steps: TypeAlias = Generator[Action, "Reply | BaseException | None", Outcome]
+Steps: TypeAlias = Generator[Action, Event, Outcome]
+_Sub: TypeAlias = Generator[Action, Event, Any]
 
 
 class _Rejected(Exception):
@@ -86,16 +68,35 @@ class _Failed(Exception):
 
 @dataclass
 class _Run:
-    """What one delivery has done so far."""
+    """What one delivery has done so far, and the time of the last event."""
 
-    calls: list[CallRecord]
+    at: Instant
+    calls: list[CallRecord] = field(default_factory=list)
     attempts: int = 0
     retries: int = 0
     cached_person: tuple[str, str] | None = None  # the cache key of a person not fetched
 
+    def tell(self, event: Event) -> Event:
+        """Note the time an event came with; the event."""
+        self.at = event.at
+        return event
+
 
 class Engine:
-    """The rules of delivery, shared by Client and AsyncClient."""
+    """The rules of delivery to one account, shared by Client and AsyncClient.
+
+    It keeps what it learns across messages (people found, selector entries, the rate-limit
+    state) in memory; what must outlive it (dead letters, delivered messageIds) it hands to the
+    driver in `Check` and `Settle` actions.
+
+    ```python
+    engine = Engine(settings, policy=RetryPolicy(), limiter=RateLimiter(RateLimits()),
+                    rng=random.Random(7))
+    steps = engine.deliver(message, Instant(monotonic=0.0, epoch=1.7e9))
+    action = next(steps)                  # Check, Send, Sleep or Settle
+    action = steps.send(Reply(200, {}, {"contact": {"id": 1}}, Instant(0.1, 1.7e9)))
+    ```
+    """
 
     def __init__(
         self,
@@ -103,44 +104,39 @@ class Engine:
         *,
         policy: RetryPolicy,
         limiter: RateLimiter,
-        delivered: DeliveredIds,
-        dead_letters: DeadLetters,
         rng: random.Random,
-        wall_clock: Callable[[], float],
     ) -> None:
         self.settings = settings
         self.policy = policy
         self.limiter = limiter
-        self.delivered = delivered
-        self.dead_letters = dead_letters
         self.rng = rng
-        self.wall_clock = wall_clock
         self.people: dict[tuple[str, str], dict[str, JSON]] = {}
         self.selectors: dict[str, dict[str, int]] = {}
 
-    def stamp(self, message: object) -> object:
-        """The message with a `timestamp`, as Segment gives one on receipt when it has none."""
-        if isinstance(message, dict) and message.get("timestamp") is None:
-            now = datetime.fromtimestamp(self.wall_clock(), UTC)
-            return {**message, "timestamp": now.isoformat(timespec="milliseconds")[:-6] + "Z"}
-        return message
+    def deliver(self, message: object, at: Instant, merged_ids: Sequence[str] = ()) -> Steps:
+        """Deliver one message (see the module doc); returns its Outcome.
 
-    def deliver(self, message: object, dead_letters: DeadLetters | None = None) -> Steps:
-        """Deliver one message; yields actions, returns its Outcome (see the module doc)."""
+        `merged_ids` are the messageIds of messages coalesced into this one: they count as
+        delivered along with it. On 401/403 the message is settled as failed, then AuthError
+        is raised.
+        """
         message_id = message.get("messageId") if isinstance(message, dict) else None
         message_id = message_id if isinstance(message_id, str) else None
-        if message_id is not None and message_id in self.delivered:
-            return self._finish(Outcome("skipped", message_id), message, dead_letters)
-        message = self.stamp(message)
+        if message_id is not None:
+            checked = yield Check(message_id)
+            if isinstance(checked, Checked) and checked.delivered:
+                outcome = Outcome("skipped", message_id)
+                yield Settle(message, outcome, ())
+                return outcome
+            at = checked.at
+        message = _stamped(message, at)
         try:
             plan = translate(message, self.settings)
         except InvalidEvent as error:
-            return self._finish(
-                Outcome("rejected", message_id, reason=f"invalid event: {error}"),
-                message,
-                dead_letters,
-            )
-        run = _Run(calls=[])
+            outcome = Outcome("rejected", message_id, reason=f"invalid event: {error}")
+            yield Settle(message, outcome, ())
+            return outcome
+        run = _Run(at)
         try:
             try:
                 yield from self._execute(plan, run, use_cache=True)
@@ -151,42 +147,20 @@ class Engine:
                 self._forget(run.cached_person)
                 run.cached_person = None
                 yield from self._execute(plan, run, use_cache=False)
-        except _Rejected as error:
-            outcome = Outcome("rejected", message_id, run.calls, str(error), run.attempts)
-        except _Failed as error:
-            outcome = Outcome("failed", message_id, run.calls, str(error), run.attempts)
-        except AuthError as error:
-            outcome = Outcome("failed", message_id, run.calls, str(error), run.attempts)
-            self._finish(outcome, message, dead_letters)
-            raise
-        else:
-            outcome = Outcome("delivered", message_id, run.calls, None, run.attempts)
-            if message_id is not None:
-                self.delivered.add(message_id)
-        outcome.retries = run.retries
-        return self._finish(outcome, message, dead_letters)
-
-    def _finish(
-        self, outcome: Outcome, message: object, dead_letters: DeadLetters | None
-    ) -> Outcome:
-        """Log the outcome and keep the message when it was not delivered."""
-        if outcome.reason is not None:
-            outcome.reason = scrub(outcome.reason, self.settings.api_key)
-        kind = message.get("type") if isinstance(message, dict) else None
-        if outcome.status in ("rejected", "failed"):
-            (dead_letters or self.dead_letters).write(
-                message, outcome.status, outcome.reason, outcome.attempts
-            )
-            logger.info("%s %s %s: %s", outcome.status, kind, outcome.message_id, outcome.reason)
-        else:
-            logger.info(
-                "%s %s %s (%d calls)", outcome.status, kind, outcome.message_id, len(outcome.calls)
-            )
+        except (_Rejected, _Failed, AuthError) as error:
+            status: Status = "rejected" if isinstance(error, _Rejected) else "failed"
+            reason = scrub(str(error), self.settings.api_key)
+            outcome = Outcome(status, message_id, run.calls, reason, run.attempts, run.retries)
+            yield Settle(message, outcome, ())
+            if isinstance(error, AuthError):
+                raise
+            return outcome
+        outcome = Outcome("delivered", message_id, run.calls, None, run.attempts, run.retries)
+        ids = tuple(dict.fromkeys([*merged_ids, *([message_id] if message_id else [])]))
+        yield Settle(message, outcome, ids)
         return outcome
 
-    def _execute(
-        self, plan: Plan, run: _Run, use_cache: bool
-    ) -> Generator[Action, Reply | BaseException | None, None]:
+    def _execute(self, plan: Plan, run: _Run, use_cache: bool) -> _Sub:
         results: dict[str, JSON] = {}
         for call in plan.calls:
             if call.method == "GET" and call.path == "/lookup" and call.query is not None:
@@ -199,7 +173,7 @@ class Engine:
 
     def _find_person(
         self, call: Call, run: _Run, results: dict[str, JSON], use_cache: bool
-    ) -> Generator[Action, Reply | BaseException | None, JSON]:
+    ) -> _Sub:
         """The person a `GET /lookup` call names, from the cache, the lookup or its fallback."""
         query = call.query or {}
         key = _person_key(query.get("f", ""), query.get("q", ""))
@@ -234,9 +208,9 @@ class Engine:
         record = body.get(path[1:].split("/")[0].removesuffix("s"))
         email = (body.get("unique_identifier") or {}).get("emails")
         external_id = record.get("external_id") if isinstance(record, dict) else None
-        for field, value in (("email", email), ("external_id", external_id)):
+        for key, value in (("email", email), ("external_id", external_id)):
             if isinstance(value, str):
-                self.people[_person_key(field, value)] = person
+                self.people[_person_key(key, value)] = person
 
     def _forget(self, key: tuple[str, str]) -> None:
         """Forget a person, under every key that names the same record."""
@@ -244,9 +218,7 @@ class Engine:
         for other in [k for k, v in self.people.items() if v == person]:
             del self.people[other]
 
-    def _resolved(
-        self, body: JSON, results: Mapping[str, JSON], run: _Run
-    ) -> Generator[Action, Reply | BaseException | None, JSON]:
+    def _resolved(self, body: JSON, results: Mapping[str, JSON], run: _Run) -> _Sub:
         """The body with placeholders filled, fetching the selectors it needs first."""
         for selector in _selectors_in(body):
             if selector not in self.selectors:
@@ -277,30 +249,31 @@ class Engine:
         query: dict[str, str] | None,
         body: JSON,
         run: _Run,
-    ) -> Generator[Action, Reply | BaseException | None, Reply]:
+    ) -> _Sub:
         """One request, paced, retried per the policy; a 2xx Reply or an exception."""
         for attempt in range(self.policy.max_attempts):
             if attempt:
                 run.retries += 1
-            wait = self.limiter.reserve()
+            wait = self.limiter.reserve(run.at.monotonic)
             if wait > 0:
-                yield Sleep(wait)
+                run.tell((yield Sleep(wait, "pacing under the rate limit")))
             run.attempts += 1
-            reply = yield Send(method, path, query, body)
+            reply = run.tell((yield Send(method, path, query, body)))
             last = attempt == self.policy.max_attempts - 1
             if not isinstance(reply, Reply):
+                problem = reply.problem if isinstance(reply, NoReply) else "no answer"
                 run.calls.append((method, path, 0))
-                problem = f"{type(reply).__name__}: {reply}"
                 if last:
                     raise _Failed(
                         f"{method} {path}: no answer after {attempt + 1} attempts ({problem})"
                     )
                 delay = self.policy.wait(attempt, None, self.rng)
-                logger.debug("retrying %s %s in %.2fs after %s", method, path, delay, problem)
-                yield Sleep(delay)
+                run.tell((yield Sleep(delay, f"retrying {method} {path} after {problem}")))
                 continue
             run.calls.append((method, path, reply.status))
-            reset = self.limiter.observe(reply.headers, reply.status, self.wall_clock())
+            reset = self.limiter.observe(
+                reply.headers, reply.status, reply.at.monotonic, reply.at.epoch
+            )
             if 200 <= reply.status < 300:
                 return reply
             detail = _error_messages(reply)
@@ -312,13 +285,21 @@ class Engine:
                 raise _Failed(
                     f"{method} {path}: {reply.status} {detail} after {attempt + 1} attempts"
                 )
-            hint = parse_reset(reply.headers.get("retry-after"), self.wall_clock())
+            hint = parse_reset(reply.headers.get("retry-after"), reply.at.epoch)
             if hint is None and reply.status == 429:
                 hint = reset
             delay = self.policy.wait(attempt, hint, self.rng)
-            logger.debug("retrying %s %s in %.2fs after %s", method, path, delay, reply.status)
-            yield Sleep(delay)
+            why = f"retrying {method} {path} after {reply.status}"
+            run.tell((yield Sleep(delay, why)))
         raise AssertionError("unreachable: the last attempt raises")
+
+
+def _stamped(message: object, at: Instant) -> object:
+    """The message with a `timestamp`, as Segment gives one on receipt when it has none."""
+    if isinstance(message, dict) and message.get("timestamp") is None:
+        now = datetime.fromtimestamp(at.epoch, UTC)
+        return {**message, "timestamp": now.isoformat(timespec="milliseconds")[:-6] + "Z"}
+    return message
 
 
 def _person_key(field: str, value: str) -> tuple[str, str]:

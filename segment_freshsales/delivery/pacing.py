@@ -9,7 +9,7 @@ fixed and a bucket alone would let a burst straddle a window boundary.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = ["RateLimiter", "RateLimits", "parse_reset"]
@@ -63,34 +63,33 @@ def parse_reset(value: str | None, now_epoch: float) -> float | None:
 class _Bucket:
     """One window as a token bucket that may go into debt: a reservation is a place in line."""
 
-    def __init__(self, requests: int, window: float, now: float) -> None:
+    def __init__(self, requests: int, window: float) -> None:
         self.capacity = float(requests)
         self.rate = requests / window
         self.tokens = self.capacity
-        self.updated = now
+        self.updated: float | None = None  # full until the first reservation
 
     def reserve(self, now: float) -> float:
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        if self.updated is not None:
+            self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
         self.tokens -= 1.0
         return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
 
 
 class RateLimiter:
-    """Reserves a slot for each request; `reserve()` says how long to wait before sending it."""
+    """Reserves a slot for each request; `reserve(now)` says how long to wait before sending
+    it. It reads no clock: the caller says what time it is (monotonic seconds)."""
 
-    def __init__(self, limits: RateLimits, clock: Callable[[], float]) -> None:
-        self._clock = clock
-        now = clock()
-        self._buckets = [_Bucket(n, w, now) for n, w in limits.windows]
+    def __init__(self, limits: RateLimits) -> None:
+        self._buckets = [_Bucket(n, w) for n, w in limits.windows]
         self._server_remaining: int | None = None
         self._server_reset_at = 0.0
         self._lock = threading.Lock()
 
-    def reserve(self) -> float:
+    def reserve(self, now: float) -> float:
         """Take a place for one request; the seconds to wait before sending it."""
         with self._lock:
-            now = self._clock()
             delay = max(bucket.reserve(now) for bucket in self._buckets)
             if self._server_remaining is not None:
                 if now >= self._server_reset_at:
@@ -104,13 +103,16 @@ class RateLimiter:
                     self._server_remaining -= 1
             return delay
 
-    def observe(self, headers: Mapping[str, str], status: int, now_epoch: float) -> float | None:
-        """Learn the server's count from a response; the reset wait it announced, if any."""
+    def observe(
+        self, headers: Mapping[str, str], status: int, now: float, now_epoch: float
+    ) -> float | None:
+        """Learn the server's count from a response that came at `now` (monotonic) and
+        `now_epoch`; the reset wait it announced, if any."""
         remaining = headers.get("x-ratelimit-remaining")
         reset = parse_reset(headers.get("x-ratelimit-reset"), now_epoch)
         with self._lock:
             if reset is not None:
-                self._server_reset_at = self._clock() + reset
+                self._server_reset_at = now + reset
             if status == 429:
                 self._server_remaining = 0
             elif remaining is not None and remaining.strip().isdigit():

@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 import orjson
 
-from segment_freshsales.delivery.engine import Reply, Send
+from segment_freshsales.delivery.events import Instant, NoReply, Reply, Send
 from translator.plan import JSON
 from translator.settings import Settings
 
-__all__ = ["USER_AGENT", "encode", "headers", "read_reply", "request_arguments"]
+__all__ = ["USER_AGENT", "encode", "headers", "no_reply", "read_reply", "request_arguments"]
 
 
 def _version() -> str:
@@ -43,14 +43,19 @@ def encode(body: JSON) -> bytes:
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def read_reply(response: httpx.Response) -> Reply:
+def read_reply(response: httpx.Response, at: Instant) -> Reply:
     """A Reply with lower-case header names and the body as JSON (None when it is not)."""
     try:
         body = orjson.loads(response.content) if response.content else None
     except orjson.JSONDecodeError:
         body = None
     names = {key.lower(): value for key, value in response.headers.items()}
-    return Reply(response.status_code, names, body)
+    return Reply(response.status_code, names, body, at)
+
+
+def no_reply(error: BaseException, at: Instant) -> NoReply:
+    """What became of a request that got no response."""
+    return NoReply(f"{type(error).__name__}: {error}", at)
 
 
 def request_arguments(send: Send) -> dict[str, Any]:

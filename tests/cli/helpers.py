@@ -23,14 +23,6 @@ def write_lines(path: Path, *messages: Any) -> Path:
     return path
 
 
-def dead_letters(path: Path) -> list[dict[str, Any]]:
-    """The dead-letter file's records, without their time."""
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    for record in records:
-        del record["time"]
-    return records
-
-
 IDENTIFY = {
     "type": "identify",
     "messageId": "m-identify",

@@ -8,6 +8,8 @@ import pytest
 
 from tests.cli.helpers import run
 
+pytestmark = pytest.mark.slow  # the embedded fake listens on a socket
+
 
 def test_demo_delivers_the_examples_and_shows_what_the_fake_holds(
     capsys: pytest.CaptureFixture[str], tmp_path: Path

@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 
 from fake_freshsales import FakeFreshsales
-from tests.cli.helpers import IDENTIFY, TRACK, dead_letters, run, write_lines
+from tests.cli.helpers import IDENTIFY, TRACK, run, write_lines
+from tests.dead_letters import dead_letters
+
+pytestmark = pytest.mark.slow  # the command sends to the fake over a socket
 
 
 @pytest.fixture
@@ -24,9 +27,9 @@ def test_replay_delivers_what_was_fixed_and_keeps_the_rest(
     dead = tmp_path / "dead.jsonl"
     url = ("--base-url", fake.url)
     assert run(capsys, "send", str(source), "--dead-letter", str(dead), *url)[0] == 1
-    assert [r["status"] for r in dead_letters(dead)] == ["rejected", "rejected"]
+    assert [r["status"] for r in dead_letters(dead, with_time=False)] == ["rejected", "rejected"]
 
-    fake.add_activity_type("Segment Event")
+    fake.admin.add_activity_type("Segment Event")
     status, out, err = run(capsys, "replay", str(dead), *url)
     assert status == 1
     assert err == ""
@@ -37,14 +40,14 @@ def test_replay_delivers_what_was_fixed_and_keeps_the_rest(
         "  1 x invalid event: message: expected a JSON object, got the string 'garbage'\n"
         f"Still undelivered in {dead}: 1 message(s)\n"
     )
-    assert [r["message"] for r in dead_letters(dead)] == ["garbage"]
-    assert [a["title"] for a in fake.state()["sales_activities"]] == ["Signed Up"]
+    assert [r["message"] for r in dead_letters(dead, with_time=False)] == ["garbage"]
+    assert [a["title"] for a in fake.admin.state()["sales_activities"]] == ["Signed Up"]
 
 
 def test_replay_skips_messages_delivered_since(
     capsys: pytest.CaptureFixture[str], fake: FakeFreshsales, tmp_path: Path
 ) -> None:
-    fake.add_activity_type("Segment Event")
+    fake.admin.add_activity_type("Segment Event")
     ids = ("--dedupe-path", str(tmp_path / "ids.sqlite"), "--base-url", fake.url)
     source = write_lines(tmp_path / "in.jsonl", IDENTIFY, TRACK)
     assert run(capsys, "send", str(source), "--dead-letter", str(tmp_path / "d"), *ids)[0] == 0
@@ -58,4 +61,4 @@ def test_replay_skips_messages_delivered_since(
         "Replayed 1: 0 delivered, 0 rejected, 0 failed, 1 skipped (delivered before)"
     )
     assert dead.read_text() == ""
-    assert len(fake.state()["sales_activities"]) == 1
+    assert len(fake.admin.state()["sales_activities"]) == 1

@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 
 from fake_freshsales import FakeFreshsales
-from tests.cli.helpers import IDENTIFY, TRACK, dead_letters, run, write_lines
+from tests.cli.helpers import IDENTIFY, TRACK, run, write_lines
+from tests.dead_letters import dead_letters
+
+pytestmark = pytest.mark.slow  # the command sends to the fake over a socket
 
 BROKEN_TRACK = {"type": "track", "messageId": "m-broken", "userId": "u-1"}
 
@@ -14,7 +17,7 @@ BROKEN_TRACK = {"type": "track", "messageId": "m-broken", "userId": "u-1"}
 @pytest.fixture
 def fake(fake_freshsales: FakeFreshsales, monkeypatch: pytest.MonkeyPatch) -> FakeFreshsales:
     """The fake with the activity type tracks are recorded as, and its key in the env."""
-    fake_freshsales.add_activity_type("Segment Event")
+    fake_freshsales.admin.add_activity_type("Segment Event")
     monkeypatch.setenv("FRESHSALES_API_KEY", fake_freshsales.api_key)
     monkeypatch.delenv("FRESHSALES_DOMAIN", raising=False)
     return fake_freshsales
@@ -54,7 +57,7 @@ def test_json_lines_with_a_malformed_line_deliver_the_rest_and_keep_it(
         "sending 3/4: 2 delivered, 1 rejected, 0 failed\n"
         "sending 4/4: 2 delivered, 2 rejected, 0 failed\n"
     )
-    assert dead_letters(dead) == [
+    assert dead_letters(dead, with_time=False) == [
         {
             "message": "{not json",
             "status": "rejected",
@@ -63,13 +66,16 @@ def test_json_lines_with_a_malformed_line_deliver_the_rest_and_keep_it(
             "attempts": 0,
         },
         {
-            "message": {**BROKEN_TRACK, "timestamp": dead_letters(dead)[1]["message"]["timestamp"]},
+            "message": {
+                **BROKEN_TRACK,
+                "timestamp": dead_letters(dead, with_time=False)[1]["message"]["timestamp"],
+            },
             "status": "rejected",
             "reason": "invalid event: event: expected the event name, a non-empty string",
             "attempts": 0,
         },
     ]
-    state = fake.state()
+    state = fake.admin.state()
     assert [(lead["email"], lead["external_id"]) for lead in state["leads"]] == [
         ("ada@example.com", "u-1")
     ]
@@ -94,7 +100,7 @@ def test_a_json_array_from_stdin_is_delivered(
     assert status == 0
     assert out.splitlines()[-1] == "API calls: 3 (0 retries); HTTP statuses: 200 x1, 201 x2"
     assert not dead.exists()
-    assert len(fake.state()["sales_activities"]) == 1
+    assert len(fake.admin.state()["sales_activities"]) == 1
 
 
 def test_a_batch_body_shares_its_context_with_every_item(
@@ -116,7 +122,7 @@ def test_a_batch_body_shares_its_context_with_every_item(
         "\n"
         "API calls: 4 (0 retries); HTTP statuses: 200 x2, 201 x2\n"
     )
-    state = fake.state()
+    state = fake.admin.state()
     assert [lead["email"] for lead in state["leads"]] == ["grace@example.com"]
     assert [a["title"] for a in state["sales_activities"]] == ["Trial Started"]
 
@@ -134,11 +140,11 @@ def test_concurrency_delivers_every_message_in_each_users_order(
         capsys, fake, str(source), "--concurrency", "4", "--dead-letter", str(tmp_path / "d")
     )
     assert status == 0, out
-    state = fake.state()
+    state = fake.admin.state()
     assert len(state["leads"]) == 6
     assert sorted(a["title"] for a in state["sales_activities"]) == [f"Event {n}" for n in range(6)]
     # Each track came after its identify: the person was found, never created by the track.
-    assert len(fake.journal(method="POST", path="/api/leads/upsert")) == 6
+    assert len(fake.admin.journal(method="POST", path="/api/leads/upsert")) == 6
 
 
 def test_dry_run_prints_plans_and_sends_nothing(
@@ -179,7 +185,7 @@ def test_dry_run_prints_plans_and_sends_nothing(
             "error": "invalid event: event: expected the event name, a non-empty string",
         },
     ]
-    assert fake.journal() == []
+    assert fake.admin.journal() == []
 
 
 def test_a_wrong_key_stops_with_one_line_and_keeps_everything_unsent(
@@ -199,13 +205,13 @@ def test_a_wrong_key_stops_with_one_line_and_keeps_everything_unsent(
         "(Invalid authorization credentials.)\n"
     )
     assert out.splitlines()[-1] == f"Kept in {dead}: 3 message(s), for replay"
-    assert [(r["status"], r["attempts"]) for r in dead_letters(dead)] == [
+    assert [(r["status"], r["attempts"]) for r in dead_letters(dead, with_time=False)] == [
         ("failed", 1),
         ("unsent", 0),
         ("rejected", 0),
     ]
     assert "wrong-key-3b1f" not in out + err + dead.read_text()
-    assert fake.state()["leads"] == []
+    assert fake.admin.state()["leads"] == []
 
 
 def test_a_dedupe_store_skips_what_an_earlier_run_delivered(
@@ -222,7 +228,7 @@ def test_a_dedupe_store_skips_what_an_earlier_run_delivered(
         "track             0         0       0        1      1",
         "total             0         0       0        2      2",
     ]
-    assert len(fake.state()["sales_activities"]) == 1
+    assert len(fake.admin.state()["sales_activities"]) == 1
 
 
 def test_equal_values_that_are_no_messages_are_each_rejected_with_their_place(
@@ -243,12 +249,12 @@ def test_equal_values_that_are_no_messages_are_each_rejected_with_their_place(
 def test_activity_type_names_can_be_chosen(
     capsys: pytest.CaptureFixture[str], fake: FakeFreshsales, tmp_path: Path
 ) -> None:
-    website = fake.add_activity_type("Website Event")
+    website = fake.admin.add_activity_type("Website Event")
     source = write_lines(tmp_path / "in.jsonl", IDENTIFY, TRACK)
     option = ("--track-activity-type", "Website Event")
     status, _, _ = send(capsys, fake, str(source), *option, "--dead-letter", str(tmp_path / "d"))
     assert status == 0
-    [activity] = fake.state()["sales_activities"]
+    [activity] = fake.admin.state()["sales_activities"]
     assert activity["sales_activity_type_id"] == website["id"]
 
 
@@ -261,7 +267,7 @@ def test_an_activity_type_the_account_lacks_names_the_option(
     status, out, _ = send(capsys, fake, str(source), *option, "--dead-letter", str(dead))
     assert status == 1
     assert "rejected: sales_activity_types has no entry named 'Nope'" in out
-    [record] = dead_letters(dead)
+    [record] = dead_letters(dead, with_time=False)
     assert record["reason"].startswith("sales_activity_types has no entry named 'Nope'")
     assert "track_activity_type" in record["reason"]
-    assert fake.state()["sales_activities"] == []
+    assert fake.admin.state()["sales_activities"] == []

@@ -76,6 +76,7 @@ def test_serve_needs_a_write_key(
     assert err == f"{PROG} serve: error: serve needs --write-key or $SEGMENT_WRITE_KEY\n"
 
 
+@pytest.mark.slow
 def test_the_installed_command_says_it_in_one_line_without_a_traceback(tmp_path: Path) -> None:
     command = Path(sys.executable).with_name(PROG)  # the console script of pyproject.toml
     result = subprocess.run(

@@ -256,6 +256,7 @@ def test_a_bad_flag_is_one_line(
     assert run(argv, capsys) == (2, f"freshsales-contracts: {message}\n")
 
 
+@pytest.mark.slow
 def test_recording_from_nowhere_is_one_line(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -271,6 +272,7 @@ def test_recording_from_nowhere_is_one_line(
     )
 
 
+@pytest.mark.slow
 def test_the_module_prints_no_traceback(tmp_path: Path) -> None:
     folder = contracts_dir(tmp_path, interaction="[")
     done = subprocess.run(

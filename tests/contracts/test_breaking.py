@@ -40,6 +40,7 @@ def test_a_fake_answering_200_to_upsert_creates_fails_exactly_those() -> None:
         assert [str(d) for d in result.differences] == ["$.response.status: expected 201, got 200"]
 
 
+@pytest.mark.slow
 def test_the_command_line_names_the_interaction_and_the_field(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

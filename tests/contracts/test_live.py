@@ -121,6 +121,7 @@ def test_the_drift_report_lists_changed_fields_and_whether_rules_allow_them() ->
     assert [str(d) for d in results[0].differences] == ["$.response.status: expected 200, got 201"]
 
 
+@pytest.mark.slow
 def test_the_command_line_against_a_served_fake(
     fake_freshsales: FakeFreshsales,
     monkeypatch: pytest.MonkeyPatch,

@@ -15,6 +15,8 @@ from contracts.cli import main
 from contracts.scenarios import Scenario, Step
 from fake_freshsales import FakeFreshsales
 
+pytestmark = pytest.mark.slow
+
 CANARY = f"canary-{uuid.uuid4().hex}"
 # A scenario that puts the key wherever a careless recorder would write it: the path, the
 # query, a request body the server echoes back, and (always) the Authorization header.

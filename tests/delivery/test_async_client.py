@@ -3,6 +3,7 @@
 import asyncio
 import json
 import random
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ import pytest
 
 from segment_freshsales import AsyncClient, AuthError
 from segment_freshsales.delivery.async_client import user_keys
+from segment_freshsales.delivery.deadletter import DeadLetters
+from tests.dead_letters import dead_letters
 from tests.delivery.helpers import SETTINGS, VirtualTime
 
 
@@ -112,9 +115,7 @@ def test_auth_failure_stops_and_keeps_the_rest(tmp_path: Path) -> None:
 
     with pytest.raises(AuthError):
         asyncio.run(main())
-    letters = [
-        json.loads(line) for line in (tmp_path / "dead-letter.jsonl").read_text().splitlines()
-    ]
+    letters = dead_letters(tmp_path / "dead-letter.jsonl")
     delivered = len(freshsales.activities)
     assert delivered + len(letters) == 50
     assert {d["status"] for d in letters} <= {"failed", "unsent"}
@@ -145,3 +146,46 @@ def test_user_keys_join_ids_and_emails() -> None:
     }
     assert user_keys([]) == set()
     assert user_keys({"userId": True, "context": ["x"], "traits": "t"}) == set()
+
+
+def test_each_message_is_told_its_outcome_with_its_position(tmp_path: Path) -> None:
+    messages: list[object] = [*stream(users=3, per_user=2), {"type": "track"}, "not a message"]
+    told: dict[int, tuple[object, str]] = {}
+
+    async def main() -> None:
+        async with make(SlowFreshsales(), tmp_path, concurrency=4) as client:
+            await client.deliver_all(
+                messages,
+                on_outcome=lambda n, message, outcome: told.update({n: (message, outcome.status)}),
+            )
+
+    asyncio.run(main())
+    assert told == {
+        **{n: (messages[n], "delivered") for n in range(6)},
+        6: (messages[6], "rejected"),
+        7: (messages[7], "rejected"),
+    }
+
+
+def test_dead_letters_and_the_dedupe_store_are_written_off_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[str] = []
+    write = DeadLetters.write
+
+    def spy(self: DeadLetters, *args: Any) -> dict[str, Any]:
+        threads.append(threading.current_thread().name)
+        return write(self, *args)
+
+    monkeypatch.setattr(DeadLetters, "write", spy)
+
+    async def main() -> str:
+        async with make(
+            SlowFreshsales(), tmp_path, dedupe_path=tmp_path / "delivered.sqlite"
+        ) as client:
+            await client.deliver_all([{"type": "track"}, *stream(users=1, per_user=1)])
+        return threading.current_thread().name
+
+    loop_thread = asyncio.run(main())
+    assert len(threads) == 1
+    assert threads[0] != loop_thread

@@ -11,6 +11,7 @@ import pytest
 import respx
 
 from segment_freshsales import AuthError, Client, RateLimits, replay
+from tests.dead_letters import dead_letters
 from tests.delivery.helpers import (
     API_KEY,
     VirtualTime,
@@ -28,13 +29,6 @@ CREATED = httpx.Response(201, json={"sales_activity": {"id": 9}})
 
 def sent(route: respx.Route, index: int = -1) -> Any:
     return json.loads(route.calls[index].request.content)
-
-
-def dead_letters(tmp_path: Path) -> list[dict[str, Any]]:
-    path = tmp_path / "dead-letter.jsonl"
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines()]
 
 
 def track_routes(router: respx.Router) -> dict[str, respx.Route]:
@@ -166,7 +160,7 @@ def test_user_id_alone_that_nobody_has_is_rejected_with_advice(
         "or an email in context.traits"
     )
     assert dict(routes["lookup"].calls[0].request.url.params)["f"] == "external_id"
-    assert dead_letters(tmp_path)[0]["reason"] == outcome.reason
+    assert dead_letters(tmp_path / "dead-letter.jsonl")[0]["reason"] == outcome.reason
 
 
 def test_contact_plan_links_account_contact_and_deal(
@@ -243,7 +237,7 @@ def test_permanent_errors_reject_with_freshsales_message(
     assert outcome.status == "rejected"
     assert outcome.reason == f"POST /leads/upsert: {status} The type for owner_id is invalid."
     assert route.call_count == 1
-    [letter] = dead_letters(tmp_path)
+    [letter] = dead_letters(tmp_path / "dead-letter.jsonl")
     assert letter["message"]["messageId"] == "m-7"
     assert (letter["status"], letter["attempts"]) == ("rejected", 1)
 
@@ -256,7 +250,7 @@ def test_invalid_event_is_rejected_without_any_request(
     assert outcome.reason is not None and outcome.reason.startswith("invalid event: traits.email")
     assert outcome.calls == []
     assert not router.calls
-    assert dead_letters(tmp_path)[0]["status"] == "rejected"
+    assert dead_letters(tmp_path / "dead-letter.jsonl")[0]["status"] == "rejected"
 
 
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
@@ -324,7 +318,7 @@ def test_exhausted_retries_fail_and_keep_the_message(
     assert outcome.status == "failed"
     assert outcome.reason == "POST /leads/upsert: 503 Service Unavailable after 4 attempts"
     assert route.call_count == 4
-    [letter] = dead_letters(tmp_path)
+    [letter] = dead_letters(tmp_path / "dead-letter.jsonl")
     assert (letter["status"], letter["attempts"], letter["message"]["messageId"]) == (
         "failed",
         4,
@@ -376,7 +370,7 @@ def test_auth_errors_stop_and_keep_everything(
         client.deliver_all(iter(messages))
     assert words in str(error.value)
     assert API_KEY not in str(error.value)
-    letters = dead_letters(tmp_path)
+    letters = dead_letters(tmp_path / "dead-letter.jsonl")
     assert [(d["message"]["messageId"], d["status"]) for d in letters] == [
         ("m-0", "failed"),
         ("m-1", "unsent"),
@@ -477,8 +471,15 @@ def test_coalescing_merges_consecutive_identifies_of_one_person(
         {"type": "identify", "userId": "u-1", "messageId": "i-4", "traits": {"email": "a@b.co"}},
     ]
     client = make_client()
-    report = client.deliver_all(messages, coalesce=True)
+    told: list[tuple[int, object, str]] = []
+    report = client.deliver_all(
+        messages,
+        coalesce=True,
+        on_outcome=lambda n, message, outcome: told.append((n, message, outcome.status)),
+    )
     assert (report.delivered, report.calls_saved) == (5, 2)
+    # Each input message, as it came (not merged), is told its outcome in the stream's order.
+    assert told == [(n, message, "delivered") for n, message in enumerate(messages)]
     assert route.call_count == 2
     assert sent(route, 0)["lead"] == {
         "email": "a@b.co",
@@ -520,7 +521,8 @@ def test_logs_one_line_per_outcome_and_never_the_key(
         client.deliver({"type": "identify", "userId": "a@b.co", "messageId": "m-1"})
         outcome = client.deliver({"type": "identify", "userId": "a@b.co", "messageId": "m-2"})
     levels = [(r.levelname, r.getMessage().split(" ")[0]) for r in caplog.records]
-    assert levels == [("DEBUG", "retrying"), ("INFO", "delivered"), ("INFO", "rejected")]
+    assert levels == [("DEBUG", "waiting"), ("INFO", "delivered"), ("INFO", "rejected")]
+    assert caplog.records[0].getMessage().endswith(": retrying POST /leads/upsert after 503")
     assert all(API_KEY not in r.getMessage() for r in caplog.records)
     assert outcome.reason == "POST /leads/upsert: 400 echo [REDACTED]"
 

@@ -1,7 +1,6 @@
 """Client against fake_freshsales, in-process (httpx.WSGITransport) and over a real socket,
 asserting the fake's state afterwards."""
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,8 +10,16 @@ import pytest
 
 from bench.stream import realistic_stream
 from contracts import ConformanceTransport, load_interactions
-from fake_freshsales import AccountConfig, FakeConfig, FakeFreshsales, create_app
+from fake_freshsales import (
+    AccountConfig,
+    AdminClient,
+    FakeConfig,
+    FakeFreshsales,
+    Limits,
+    create_app,
+)
 from segment_freshsales import AuthError, Client, RateLimits
+from tests.dead_letters import dead_letters
 from translator import Settings
 
 KEY = "e2e-key-1b7c3d9f0a"
@@ -28,7 +35,7 @@ class Harness:
         self.conformance = ConformanceTransport(transport, INTERACTIONS)
         self.origin = origin
         self.api_key = api_key
-        self.admin = httpx.Client(transport=transport, base_url=f"{origin}/_fake")
+        self.admin = AdminClient(origin, transport=transport)
         self.clients: list[Client] = []
         self.now = 0.0
 
@@ -40,7 +47,7 @@ class Harness:
     def sleep(self, seconds: float) -> None:
         """Time passes for the client and for the fake's clock alike, instantly."""
         self.now += seconds
-        self.admin.post("/clock", json={"advance": seconds}).raise_for_status()
+        self.admin.advance_clock(seconds)
 
     def client(self, tmp_path: Path, domain: str = "acme", **options: Any) -> Client:
         settings = Settings(
@@ -59,14 +66,10 @@ class Harness:
         return client
 
     def state(self) -> dict[str, list[dict[str, Any]]]:
-        response = self.admin.get("/state")
-        response.raise_for_status()
-        state: dict[str, list[dict[str, Any]]] = response.json()
-        return state
+        return self.admin.state()
 
     def journal(self, **filters: Any) -> list[dict[str, Any]]:
-        entries: list[dict[str, Any]] = self.admin.get("/journal", params=filters).json()["journal"]
-        return entries
+        return self.admin.journal(**filters)
 
     def api_get(self, path: str) -> Any:
         """A GET of the Freshsales API itself, with the account's key."""
@@ -74,13 +77,8 @@ class Harness:
         with httpx.Client(transport=self.transport, base_url=f"{self.origin}/api") as api:
             return api.get(path, headers=headers).json()
 
-    def post(self, path: str, body: dict[str, Any]) -> Any:
-        response = self.admin.post(path, json=body)
-        response.raise_for_status()
-        return response.json()
 
-
-@pytest.fixture(params=["wsgi", "socket"])
+@pytest.fixture(params=["wsgi", pytest.param("socket", marks=pytest.mark.slow)])
 def fake(request: pytest.FixtureRequest) -> Iterator[Harness]:
     if request.param == "wsgi":
         app = create_app(FakeConfig(accounts=(AccountConfig(domain="acme", api_key=KEY),)))
@@ -88,16 +86,11 @@ def fake(request: pytest.FixtureRequest) -> Iterator[Harness]:
     else:
         server: FakeFreshsales = request.getfixturevalue("fake_freshsales")
         harness = Harness(httpx.HTTPTransport(), server.url, server.api_key)
-    harness.post("/activity-types", {"name": "Segment Event"})
-    harness.post("/activity-types", {"name": "Page View"})
+    harness.admin.add_activity_type("Segment Event")
+    harness.admin.add_activity_type("Page View")
     yield harness
     harness.close()
     harness.conformance.assert_conforms()
-
-
-def letters(tmp_path: Path) -> list[dict[str, Any]]:
-    path = tmp_path / "dead-letter.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
 SEED_LEAD = {
@@ -117,7 +110,7 @@ SEED_LEAD = {
 
 
 def test_identify_makes_a_lead_with_the_mapped_fields(fake: Harness, tmp_path: Path) -> None:
-    fake.post("/fields", {"entity": "leads", "name": "cf_alternate_number", "type": "text"})
+    fake.admin.add_custom_field("leads", "cf_alternate_number", "text")
     assert fake.client(tmp_path).deliver(SEED_LEAD).status == "delivered"
     [lead] = fake.state()["leads"]
     assert {
@@ -229,7 +222,9 @@ def test_invalid_event_is_rejected_without_a_request(fake: Harness, tmp_path: Pa
     outcome = fake.client(tmp_path).deliver({"type": "identify", "userId": "u-1"})
     assert outcome.status == "rejected"
     assert fake.journal() == []
-    assert letters(tmp_path)[0]["reason"].startswith("invalid event: traits.email")
+    assert dead_letters(tmp_path / "dead-letter.jsonl")[0]["reason"].startswith(
+        "invalid event: traits.email"
+    )
 
 
 def test_wrong_key_raises_auth_error_and_loses_nothing(fake: Harness, tmp_path: Path) -> None:
@@ -239,27 +234,22 @@ def test_wrong_key_raises_auth_error_and_loses_nothing(fake: Harness, tmp_path: 
     ]
     with pytest.raises(AuthError, match="401"):
         client.deliver_all(messages)
-    assert [d["message"]["messageId"] for d in letters(tmp_path)] == [f"m{i}" for i in range(5)]
+    assert [d["message"]["messageId"] for d in dead_letters(tmp_path / "dead-letter.jsonl")] == [
+        f"m{i}" for i in range(5)
+    ]
     assert fake.state()["leads"] == []
 
 
 def test_faults_over_500_events_lose_nothing(fake: Harness, tmp_path: Path) -> None:
-    fake.post(
-        "/faults",
-        {
-            "rate": 0.2,
-            "statuses": [429, 500, 503],
-            "latency_ms": [0, 2],
-            "drop_connection_rate": 0.05,
-            "seed": 7,
-        },
+    fake.admin.set_faults(
+        rate=0.2, statuses=[429, 500, 503], latency_ms=[0, 2], drop_connection_rate=0.05, seed=7
     )
     client = fake.client(tmp_path, max_attempts=3)
     messages = realistic_stream(500, users=60, seed=3)
     report = client.deliver_all(messages)
     assert report.delivered + report.rejected + report.failed == 500
     assert report.retries > 0
-    kept = letters(tmp_path)
+    kept = dead_letters(tmp_path / "dead-letter.jsonl")
     assert len(kept) == report.rejected + report.failed
     ids = {m["messageId"] for m in messages}
     assert {d["message"]["messageId"] for d in kept} <= ids
@@ -271,15 +261,8 @@ def test_faults_over_500_events_lose_nothing(fake: Harness, tmp_path: Path) -> N
 
 
 def test_pacing_at_60_a_minute_meets_no_429(fake: Harness, tmp_path: Path) -> None:
-    fake.post(
-        "/accounts",
-        {
-            "domain": "slow",
-            "api_key": "slow-key-9x8y7z",
-            "limits": {"hourly": 100000, "per_minute": 60},
-        },
-    )
-    fake.post("/activity-types", {"name": "Segment Event", "domain": "slow"})
+    fake.admin.add_account("slow", "slow-key-9x8y7z", limits=Limits(hourly=100000, per_minute=60))
+    fake.admin.add_activity_type("Segment Event", domain="slow")
     client = fake.client(
         tmp_path, domain="slow", api_key="slow-key-9x8y7z", limits=RateLimits(((60, 60.0),))
     )

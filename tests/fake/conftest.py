@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from fake_freshsales import AccountConfig, FakeConfig, create_app
+from fake_freshsales import AccountConfig, AdminClient, FakeConfig, create_app
 
 KEY = "test-key-acme"
 CLASSIC = "/api"
@@ -17,12 +18,15 @@ SUITE = "/crm/sales/api"
 
 
 class Fake:
-    """A fake app and a client that authenticates as its first account."""
+    """A fake app, a client that authenticates as its first account, and an admin client."""
 
     def __init__(self, config: FakeConfig) -> None:
         self.config = config
         self.app = create_app(config)
         self.client: FlaskClient = self.app.test_client()
+        self.admin_client = AdminClient(
+            "http://fake.test", transport=httpx.WSGITransport(app=self.app)
+        )
         self.key = config.accounts[0].api_key
 
     def call(
@@ -52,14 +56,11 @@ class Fake:
         return self.call("DELETE", path, **kwargs)
 
     def admin(self, method: str, path: str, json: Any = None, **kwargs: Any) -> TestResponse:
+        """A raw admin call, for tests of the admin API itself."""
         return self.client.open("/_fake" + path, method=method, json=json, **kwargs)
 
     def state(self, domain: str | None = None) -> dict[str, list[dict[str, Any]]]:
-        query = {"domain": domain} if domain else {}
-        state: dict[str, list[dict[str, Any]]] = self.client.get(
-            "/_fake/state", query_string=query
-        ).json
-        return state
+        return self.admin_client.state(domain)
 
     def create(self, plural: str, singular: str, attributes: dict[str, Any]) -> dict[str, Any]:
         response = self.post(f"/{plural}", {singular: attributes})

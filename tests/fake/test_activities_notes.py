@@ -96,8 +96,7 @@ def test_activities_on_leads_only_on_the_classic_host(fake: Fake) -> None:
 
 
 def test_an_added_activity_type_can_be_used(fake: Fake, contact_id: int) -> None:
-    added = fake.admin("POST", "/activity-types", {"name": "Segment Event"}).json
-    type_id = added["sales_activity_type"]["id"]
+    type_id = fake.admin_client.add_activity_type("Segment Event")["id"]
     body = {"sales_activity": activity(contact_id, sales_activity_type_id=type_id)}
     assert fake.post("/sales_activities", body).status_code == 201
 

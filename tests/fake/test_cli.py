@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
-import signal
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
+import pytest
+
+from tests.processes import Process
+
+pytestmark = pytest.mark.slow
 
 SERVE = [sys.executable, "-m", "fake_freshsales.cli", "serve"]
 
@@ -21,43 +25,19 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_serve_answers_and_stops_on_sigint(tmp_path: Path) -> None:
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps({"contacts": [{"email": "seeded@b.com"}]}))
-    process = subprocess.Popen(
-        [
-            *SERVE,
-            "--port",
-            "0",
-            "--api-key",
-            "cli-key",
-            "--domain",
-            "initech",
-            "--per-minute",
-            "5",
-            "--seed-file",
-            str(seed),
-            "--frozen-clock",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        url = first.removeprefix("fake-freshsales serving ").strip()
-        assert url.startswith("http://127.0.0.1:"), first
-        assert process.stdout.readline() == "domain: initech  api key: cli-key\n"
+    with Process(
+        "fake-freshsales", "serve", "--port", "0", "--api-key", "cli-key", "--domain", "initech",
+        "--per-minute", "5", "--seed-file", str(seed), "--frozen-clock",
+    ) as serve:  # fmt: skip
+        url = serve.expect(r"^fake-freshsales serving (http://127\.0\.0\.1:\d+)$")[1]
+        serve.expect(r"^domain: initech  api key: cli-key$")
         with httpx.Client(base_url=url, headers={"Authorization": "Token token=cli-key"}) as client:
             response = client.get("/api/lookup", params={"q": "seeded@b.com", "f": "email"})
             assert response.status_code == 200
             assert response.headers["X-RateLimit-Limit"] == "5"
             assert len(response.json()["contacts"]["contacts"]) == 1
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=15)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 0, err
+        out, err = serve.interrupt()
+    assert serve.returncode == 0, err
     assert out == "fake-freshsales stopped\n"
 
 

@@ -89,7 +89,7 @@ def test_ids_count_up_and_repeat_after_a_reset(fake: Fake) -> None:
     first = fake.create("sales_accounts", "sales_account", {"name": "A"})["id"]
     second = fake.create("deals", "deal", {"name": "D"})["id"]
     assert (first, second) == (70000000001, 70000000002)
-    fake.admin("POST", "/reset")
+    fake.admin_client.reset()
     assert fake.create("deals", "deal", {"name": "D"})["id"] == 70000000001
 
 
@@ -103,7 +103,7 @@ def test_update_keeps_absent_keys_and_null_clears(fake: Fake) -> None:
     created = fake.create(
         "contacts", "contact", {"email": "a@b.com", "first_name": "A", "city": "Pune"}
     )
-    fake.admin("POST", "/clock", {"advance": 90})
+    fake.admin_client.advance_clock(90)
     response = fake.put(
         f"/contacts/{created['id']}", {"contact": {"city": None, "job_title": "CTO"}}
     )

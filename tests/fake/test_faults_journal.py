@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from fake_freshsales import FaultConfig
-from fake_freshsales.models.faults import FaultDecision, FaultInjector
+from fake_freshsales.harness.faults import FaultDecision, FaultInjector
 
 if TYPE_CHECKING:
     from conftest import Fake, MakeFake

@@ -86,7 +86,7 @@ def test_link_to_a_missing_record_is_400(
 
 
 def test_links_stay_inside_one_account(fake: Fake) -> None:
-    fake.admin("POST", "/accounts", {"domain": "other", "api_key": "other-key"})
+    fake.admin_client.add_account("other", "other-key")
     theirs = fake.post("/sales_accounts", {"sales_account": {"name": "T"}}, key="other-key")
     their_id = theirs.json["sales_account"]["id"]
     response = fake.post("/contacts", {"contact": {"sales_account_id": their_id}})

@@ -4,10 +4,11 @@ update → get → delete → get are exercised, and every answer must still mat
 
 from __future__ import annotations
 
+import httpx
 import schemathesis
 from hypothesis import settings
 
-from fake_freshsales import AccountConfig, FakeConfig, Limits, create_app
+from fake_freshsales import AccountConfig, AdminClient, FakeConfig, Limits, create_app
 
 KEY = "stateful-fuzz-key"
 ACCOUNT = AccountConfig(domain="acme", api_key=KEY, limits=Limits(hourly=10**9, per_minute=10**9))
@@ -24,6 +25,7 @@ CONFIG = schemathesis.Config.from_dict(
     }
 )
 APP = create_app(FakeConfig(accounts=(ACCOUNT,)))
+ADMIN = AdminClient("http://fake.test", transport=httpx.WSGITransport(app=APP))
 schema = schemathesis.openapi.from_wsgi("/_fake/openapi.json", APP, config=CONFIG)
 
 
@@ -41,7 +43,7 @@ class FakeStateMachine(schema.as_state_machine()):  # type: ignore[misc]
     def setup(self) -> None:
         # Each run starts from the fake's initial state, so a replayed example meets the same
         # ids and records (Hypothesis needs runs to be repeatable to shrink them).
-        APP.test_client().post("/_fake/reset")
+        ADMIN.reset()
 
 
 TestFakeStateful = FakeStateMachine.TestCase

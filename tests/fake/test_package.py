@@ -34,7 +34,30 @@ def test_never_imports_the_translator_or_the_contracts() -> None:
     assert imported  # the walk did see the package's imports
 
 
-def test_models_know_nothing_of_http() -> None:
+def test_models_and_harness_know_nothing_of_http() -> None:
+    for folder in ("models", "harness"):
+        for source in (PACKAGE / folder).rglob("*.py"):
+            text = source.read_text()
+            assert "flask" not in text and "werkzeug" not in text, source.name
+
+
+def imported_modules(source: Path) -> set[str]:
+    """The absolute names of the modules a file of the package imports, relative ones resolved."""
+    package = ".".join(source.relative_to(PACKAGE.parent).parent.parts)
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(part for part in (base, node.module) if part)
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_models_never_import_the_harness() -> None:
     for source in (PACKAGE / "models").rglob("*.py"):
-        text = source.read_text()
-        assert "flask" not in text and "werkzeug" not in text, source.name
+        harness = {m for m in imported_modules(source) if m.startswith("fake_freshsales.harness")}
+        assert not harness, source.name
+    assert "fake_freshsales.models.errors" in imported_modules(PACKAGE / "harness" / "faults.py")

@@ -38,8 +38,7 @@ def test_unknown_or_malformed_key_is_401(fake: Fake, header: str | None) -> None
 
 
 def test_the_key_picks_the_account(fake: Fake) -> None:
-    added = fake.admin("POST", "/accounts", {"domain": "globex", "api_key": "globex-key"})
-    assert added.status_code == 201
+    fake.admin_client.add_account("globex", "globex-key")
     fake.create("contacts", "contact", {"email": "a@b.com"})
     theirs = fake.post("/contacts", {"contact": {"email": "a@b.com"}}, key="globex-key")
     assert theirs.status_code == 201
@@ -54,14 +53,14 @@ def test_every_authenticated_answer_carries_rate_headers(make_fake: MakeFake) ->
     fake = make_fake(limits=Limits(hourly=1000, per_minute=400))
     assert rate_headers(fake.get("/selector/owners")) == ("400", "399", "60")
     assert rate_headers(fake.get("/contacts/1")) == ("400", "398", "60")
-    fake.admin("POST", "/clock", {"advance": 45})
+    fake.admin_client.advance_clock(45)
     assert rate_headers(fake.post("/contacts", [])) == ("400", "397", "15")
 
 
 def test_headers_describe_the_window_with_fewest_requests_left(make_fake: MakeFake) -> None:
     fake = make_fake(limits=Limits(hourly=5, per_minute=4))
     assert rate_headers(fake.get("/selector/owners")) == ("4", "3", "60")
-    fake.admin("POST", "/clock", {"advance": 60})
+    fake.admin_client.advance_clock(60)
     # A tie, 3 left in the refilled minute and in the hour: the later reset is described.
     assert rate_headers(fake.get("/selector/owners")) == ("5", "3", "3540")
 
@@ -80,9 +79,9 @@ def test_exhaust_the_minute_then_advance_the_clock(make_fake: MakeFake) -> None:
     }
     assert rate_headers(blocked) == ("3", "0", "60")
     assert "Retry-After" not in blocked.headers
-    fake.admin("POST", "/clock", {"advance": 59})
+    fake.admin_client.advance_clock(59)
     assert rate_headers(fake.get("/selector/owners")) == ("3", "0", "1")
-    fake.admin("POST", "/clock", {"advance": 1})
+    fake.admin_client.advance_clock(1)
     refilled = fake.get("/selector/owners")
     assert (refilled.status_code, rate_headers(refilled)) == (200, ("3", "2", "60"))
 
@@ -93,14 +92,14 @@ def test_refused_requests_do_not_consume_budget(make_fake: MakeFake) -> None:
         fake.get("/selector/owners")
     for _ in range(5):
         assert fake.get("/selector/owners").status_code == 429
-    fake.admin("POST", "/clock", {"advance": 3600})
+    fake.admin_client.advance_clock(3600)
     assert rate_headers(fake.get("/selector/owners")) == ("3", "2", "3600")
 
 
 def test_the_hourly_budget_blocks_across_minutes(make_fake: MakeFake) -> None:
     fake = make_fake(limits=Limits(hourly=2, per_minute=400))
     fake.get("/selector/owners")
-    fake.admin("POST", "/clock", {"advance": 120})
+    fake.admin_client.advance_clock(120)
     fake.get("/selector/owners")
     blocked = fake.get("/selector/owners")
     assert blocked.json["errors"]["message"] == [
@@ -112,18 +111,14 @@ def test_the_hourly_budget_blocks_across_minutes(make_fake: MakeFake) -> None:
 def test_retry_after_only_when_the_account_enables_it(make_fake: MakeFake) -> None:
     fake = make_fake(limits=Limits(hourly=100, per_minute=1), retry_after=True)
     fake.get("/selector/owners")
-    fake.admin("POST", "/clock", {"advance": 20})
+    fake.admin_client.advance_clock(20)
     blocked = fake.get("/selector/owners")
     assert (blocked.status_code, blocked.headers["Retry-After"]) == (429, "40")
 
 
 def test_accounts_have_separate_budgets(make_fake: MakeFake) -> None:
     fake = make_fake(limits=Limits(hourly=100, per_minute=1))
-    fake.admin(
-        "POST",
-        "/accounts",
-        {"domain": "b", "api_key": "b-key", "limits": {"hourly": 10, "per_minute": 10}},
-    )
+    fake.admin_client.add_account("b", "b-key", limits=Limits(hourly=10, per_minute=10))
     fake.get("/selector/owners")
     assert fake.get("/selector/owners").status_code == 429
     assert fake.get("/selector/owners", key="b-key").status_code == 200
@@ -139,7 +134,7 @@ def test_admin_routes_never_count(make_fake: MakeFake) -> None:
 def test_a_ticking_clock_follows_real_time() -> None:
     from datetime import UTC, datetime
 
-    from fake_freshsales.models.clock import FakeClock
+    from fake_freshsales.harness.clock import FakeClock
 
     readings = iter([100.0, 102.5])
     clock = FakeClock(

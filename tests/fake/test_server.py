@@ -1,4 +1,4 @@
-"""FakeFreshsales over a real socket (waitress), and the pytest plugin's fixture."""
+"""FakeFreshsales over a real socket (waitress), its admin client, and the pytest fixture."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from fake_freshsales import AccountConfig, FakeConfig, FakeFreshsales, Limits
+from fake_freshsales import AccountConfig, AdminError, FakeConfig, FakeFreshsales, Limits
 
 
+@pytest.mark.slow
 def test_fixture_gives_a_running_fake_in_its_initial_state(fake_freshsales: FakeFreshsales) -> None:
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", fake_freshsales.url)
     assert fake_freshsales.domain == "acme"
@@ -20,11 +21,13 @@ def test_fixture_gives_a_running_fake_in_its_initial_state(fake_freshsales: Fake
     assert (response.status_code, response.json()["deal"]["id"]) == (201, 70000000001)
 
 
+@pytest.mark.slow
 def test_fixture_resets_between_tests(fake_freshsales: FakeFreshsales) -> None:
-    assert fake_freshsales.state()["deals"] == []
-    assert fake_freshsales.journal() == []
+    assert fake_freshsales.admin.state()["deals"] == []
+    assert fake_freshsales.admin.journal() == []
 
 
+@pytest.mark.slow
 def test_concurrent_upserts_of_one_email_leave_one_record(
     fake_freshsales: FakeFreshsales,
 ) -> None:
@@ -37,54 +40,59 @@ def test_concurrent_upserts_of_one_email_leave_one_record(
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = sorted(pool.map(upsert, range(24)))
     assert statuses == [200] * 23 + [201]
-    assert len(fake_freshsales.state()["contacts"]) == 1
+    assert len(fake_freshsales.admin.state()["contacts"]) == 1
 
 
+@pytest.mark.slow
 def test_dropped_connection_is_a_transport_error(fake_freshsales: FakeFreshsales) -> None:
     with httpx.Client(base_url=fake_freshsales.url, headers=fake_freshsales.auth_headers) as client:
         with pytest.raises(httpx.RemoteProtocolError):
             client.get("/api/selector/owners", headers={"X-Fake-Fault": "drop"})
         # The client recovers on a fresh connection.
         assert client.get("/api/selector/owners").status_code == 200
-    [dropped, _] = fake_freshsales.journal(path="/api/selector")
+    [dropped, _] = fake_freshsales.admin.journal(path="/api/selector")
     assert (dropped["fault"], dropped["status"]) == ("drop", None)
 
 
+@pytest.mark.slow
 def test_seeded_faults_over_the_socket(fake_freshsales: FakeFreshsales) -> None:
-    fake_freshsales.set_faults(rate=1.0, statuses=[503], seed=3)
+    fake_freshsales.admin.set_faults(rate=1.0, statuses=[503], seed=3)
     with httpx.Client(base_url=fake_freshsales.url, headers=fake_freshsales.auth_headers) as client:
         assert client.get("/api/selector/owners").status_code == 503
-        fake_freshsales.clear_faults()
+        fake_freshsales.admin.clear_faults()
         assert client.get("/api/selector/owners").status_code == 200
-    assert [e["fault"] for e in fake_freshsales.journal()] == ["status", None]
+    assert [e["fault"] for e in fake_freshsales.admin.journal()] == ["status", None]
 
 
-def test_admin_wrappers(fake_freshsales: FakeFreshsales) -> None:
-    fake = fake_freshsales
-    field = fake.add_custom_field("contacts", "cf_plan", "dropdown", ["Free", "Pro"])
-    assert (field["name"], [c["value"] for c in field["choices"]]) == ("cf_plan", ["Free", "Pro"])
-    assert fake.add_activity_type("Segment Event")["name"] == "Segment Event"
-    fake.add_account("globex", "globex-key", limits=Limits(hourly=10, per_minute=1))
-    seeded = fake.seed({"contacts": [{"email": "a@b.com", "custom_field": {"cf_plan": "Pro"}}]})
-    assert seeded["contacts"][0]["custom_field"] == {"cf_plan": "Pro"}
-    fake.seed({"deals": [{"name": "D"}]}, domain="globex")
-    assert fake.state(domain="globex")["deals"][0]["id"] == 71000000001
-    assert fake.advance_clock(60)["now"] == "2026-01-01T00:01:00+00:00"
-    with httpx.Client(base_url=fake.url, headers={"Authorization": "Token token=globex-key"}) as c:
+@pytest.mark.slow
+def test_the_admin_client_over_the_socket(fake_freshsales: FakeFreshsales) -> None:
+    admin = fake_freshsales.admin
+    assert admin.url == fake_freshsales.url
+    admin.add_account("globex", "globex-key", limits=Limits(hourly=10, per_minute=1))
+    admin.seed({"deals": [{"name": "D"}]}, domain="globex")
+    assert admin.state(domain="globex")["deals"][0]["id"] == 71000000001
+    with httpx.Client(
+        base_url=fake_freshsales.url, headers={"Authorization": "Token token=globex-key"}
+    ) as c:
         assert c.get("/api/selector/owners").status_code == 200
         assert c.get("/api/selector/owners").status_code == 429
-    assert [e["status"] for e in fake.journal(status=429)] == [429]
-    with pytest.raises(RuntimeError, match="Name has already been taken"):
-        fake.add_activity_type("Segment Event")
+    assert [e["status"] for e in admin.journal(status=429)] == [429]
+    with pytest.raises(AdminError, match="Domain has already been taken"):
+        admin.add_account("globex", "other-key")
 
 
+@pytest.mark.slow
 def test_start_and_stop_are_idempotent() -> None:
     fake = FakeFreshsales(api_key="k", domain="initech", strict=True, retry_after=True)
     assert repr(fake) == "<FakeFreshsales domain='initech' stopped>"
     with pytest.raises(RuntimeError, match="not running"):
         _ = fake.url
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = fake.admin
     fake.start()
+    admin = fake.admin
     assert fake.start() is fake
+    assert fake.admin is admin
     url = fake.url
     assert repr(fake) == "<FakeFreshsales domain='initech' running>"
     fake.stop()
@@ -92,9 +100,12 @@ def test_start_and_stop_are_idempotent() -> None:
     with pytest.raises(httpx.ConnectError):
         httpx.get(url + "/_fake/clock")
     with pytest.raises(RuntimeError, match="not running"):
-        fake.reset()
+        fake.admin.reset()
+    with pytest.raises(AdminError, match="closed"):
+        admin.reset()
 
 
+@pytest.mark.slow
 def test_config_or_account_settings_not_both() -> None:
     config = FakeConfig(accounts=(AccountConfig(domain="a", api_key="k"),))
     with pytest.raises(ValueError, match="not both"):

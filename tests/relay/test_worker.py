@@ -14,6 +14,8 @@ from segment_freshsales.relay.queue import Queue
 from segment_freshsales.relay.worker import Worker
 from translator import Settings
 
+pytestmark = pytest.mark.slow  # the worker sends to the fake over a socket
+
 IDENTIFY = {"type": "identify", "messageId": "m1", "userId": "u1", "traits": {"email": "a@b.co"}}
 TRACK = {"type": "track", "messageId": "m2", "userId": "u1", "event": "Signed Up"}
 BROKEN = {"type": "track", "messageId": "m3", "userId": "u1"}
@@ -30,7 +32,7 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
 def start(
     fake_freshsales: FakeFreshsales, queue: Queue, tmp_path: Path
 ) -> Iterator[Callable[..., Worker]]:
-    fake_freshsales.add_activity_type("Segment Event")
+    fake_freshsales.admin.add_activity_type("Segment Event")
     workers: list[Worker] = []
 
     def start(api_key: str = fake_freshsales.api_key, retry_window: float = 3600.0) -> Worker:
@@ -76,7 +78,7 @@ def test_every_queued_message_gets_its_outcome_once(
     assert worker.alive
     assert worker.last_error == "invalid event: event: expected the event name, a non-empty string"
     assert dead_statuses(tmp_path) == [("m3", "rejected")]
-    state = fake_freshsales.state()
+    state = fake_freshsales.admin.state()
     assert (len(state["leads"]), len(state["sales_activities"])) == (1, 1)
 
 
@@ -104,26 +106,26 @@ def received(seconds_ago: float, message: dict[str, object]) -> dict[str, object
 def test_an_outage_holds_the_queue_and_delivery_resumes_in_order(
     start: Callable[..., Worker], queue: Queue, fake_freshsales: FakeFreshsales, tmp_path: Path
 ) -> None:
-    fake_freshsales.set_faults(rate=1.0, statuses=[503])
+    fake_freshsales.admin.set_faults(rate=1.0, statuses=[503])
     queue.put([received(0, IDENTIFY), received(0, TRACK)])
     worker = start()
-    wait_for(lambda: len(fake_freshsales.journal(status=503)) >= 6)  # three rounds of two
+    wait_for(lambda: len(fake_freshsales.admin.journal(status=503)) >= 6)  # three rounds of two
     assert queue.depth() == 2
     assert queue.counters()["failed"] == 0
     assert not (tmp_path / "dead.jsonl").exists()
     assert worker.alive
     assert worker.last_error == "POST /leads/upsert: 503 Service Unavailable after 2 attempts"
-    fake_freshsales.clear_faults()
+    fake_freshsales.admin.clear_faults()
     wait_for(lambda: queue.depth() == 0)
     assert queue.counters()["delivered"] == 2
-    state = fake_freshsales.state()
+    state = fake_freshsales.admin.state()
     assert (len(state["leads"]), len(state["sales_activities"])) == (1, 1)
 
 
 def test_a_message_failing_past_its_retry_window_goes_to_the_dead_letters(
     start: Callable[..., Worker], queue: Queue, fake_freshsales: FakeFreshsales, tmp_path: Path
 ) -> None:
-    fake_freshsales.set_faults(rate=1.0, statuses=[503])
+    fake_freshsales.admin.set_faults(rate=1.0, statuses=[503])
     queue.put([received(120, IDENTIFY)])
     start(retry_window=60.0)
     wait_for(lambda: queue.depth() == 0)
@@ -134,10 +136,10 @@ def test_a_message_failing_past_its_retry_window_goes_to_the_dead_letters(
 def test_stopping_cuts_a_retry_wait_short_and_the_message_stays_queued(
     start: Callable[..., Worker], queue: Queue, fake_freshsales: FakeFreshsales
 ) -> None:
-    fake_freshsales.set_faults(rate=1.0, statuses=[503])
+    fake_freshsales.admin.set_faults(rate=1.0, statuses=[503])
     queue.put([IDENTIFY])
     worker = start()
-    wait_for(lambda: len(fake_freshsales.journal(status=503)) >= 1)
+    wait_for(lambda: len(fake_freshsales.admin.journal(status=503)) >= 1)
     started = time.monotonic()
     assert worker.stop(10)
     assert time.monotonic() - started < 2

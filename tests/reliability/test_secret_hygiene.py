@@ -4,16 +4,10 @@ output and the fake's journal are searched for it."""
 
 import json
 import logging
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from contracts.cli import main as contracts_main
@@ -21,10 +15,11 @@ from contracts.scenarios import SCENARIOS
 from fake_freshsales import FakeFreshsales
 from segment_freshsales import AuthError, Client
 from segment_freshsales.cli import main
+from tests.processes import Relay
 from translator import Settings
 
 CANARY = "canary-KEY-3f9d1c7e5b"
-COMMAND = str(Path(sys.executable).with_name("segment-freshsales"))
+pytestmark = pytest.mark.slow  # the fake, the demo and the relay listen on sockets
 CONTACT = {"email": "ann@x.io", "fsContact": True, "company": "Acme", "deal": {"name": "D"}}
 MESSAGES: list[dict[str, Any]] = [
     {"type": "identify", "messageId": "m1", "userId": "u-1", "traits": CONTACT},
@@ -68,9 +63,9 @@ class Leaks:
             self.text(f"log {record.name}", record.getMessage() + (record.exc_text or ""))
 
     def journal(self, fake: FakeFreshsales) -> None:
-        response = httpx.get(f"{fake.url}/_fake/journal")
-        assert response.json()["journal"], "the journal recorded the requests"
-        self.text("the fake's journal", response.text)
+        entries = fake.admin.journal()
+        assert entries, "the journal recorded the requests"
+        self.text("the fake's journal", json.dumps(entries))
 
 
 @pytest.fixture
@@ -78,7 +73,7 @@ def fake() -> Iterator[FakeFreshsales]:
     """A fake of its own, whose account key is the canary."""
     with FakeFreshsales(api_key=CANARY) as server:
         for name in ("Segment Event", "Page View"):
-            server.add_activity_type(name)
+            server.admin.add_activity_type(name)
         yield server
 
 
@@ -90,7 +85,7 @@ def leaks() -> Leaks:
 def test_client_and_its_errors(
     fake: FakeFreshsales, tmp_path: Path, leaks: Leaks, caplog: pytest.LogCaptureFixture
 ) -> None:
-    fake.set_faults(rate=0.3, statuses=[400, 500, 503], seed=3)
+    fake.admin.set_faults(rate=0.3, statuses=[400, 500, 503], seed=3)
     settings = Settings(domain="acme", api_key=CANARY, base_url=fake.url)
     leaks.text("repr(settings)", repr(settings) + str(settings))
     with (
@@ -194,31 +189,16 @@ def test_demo_with_the_canary_as_the_embedded_key(
 
 
 def test_relay(fake: FakeFreshsales, tmp_path: Path, leaks: Leaks) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FRESHSALES_", "SEGMENT_"))}
-    env["FRESHSALES_API_KEY"] = CANARY
-    state = tmp_path / "state"
-    log = tmp_path / "relay.log"
-    with log.open("w") as stderr:
-        relay = subprocess.Popen(
-            [COMMAND, "serve", "--domain", "acme", "--base-url", fake.url, "--port", "0",
-             "--write-key", "wk-1", "--state-dir", str(state)],
-            stdout=subprocess.PIPE, stderr=stderr, text=True, env=env,
-        )  # fmt: skip
-        try:
-            assert relay.stdout is not None
-            url = relay.stdout.readline().rsplit(" ", 1)[1].strip()
-            with httpx.Client(base_url=url, auth=("wk-1", ""), timeout=10) as http:
-                assert http.post("/v1/batch", json={"batch": MESSAGES}).status_code == 200
-                assert http.post("/v1/track", json={"userId": "x", "event": "E"}).status_code == 200
-                deadline = time.monotonic() + 30
-                while http.get("/metrics").json()["queue_depth"]:
-                    assert time.monotonic() < deadline
-                    time.sleep(0.05)
-                leaks.text("metrics", http.get("/metrics").text)
-                leaks.text("health", http.get("/health").text)
-        finally:
-            relay.send_signal(signal.SIGINT)
-            out, _ = relay.communicate(timeout=15)
+    with (
+        (tmp_path / "relay.log").open("w") as log,
+        Relay(fake.url, CANARY, "wk-1", tmp_path / "state", log) as relay,
+    ):
+        relay.post("/v1/batch", {"batch": MESSAGES})
+        relay.post("/v1/track", {"userId": "x", "event": "E"})
+        relay.wait_until(lambda metrics: metrics["queue_depth"] == 0)
+        leaks.text("metrics", relay.http.get("/metrics").text)
+        leaks.text("health", relay.http.get("/health").text)
+        out, _ = relay.interrupt()
     leaks.text("relay stdout", out)
     assert leaks.files(tmp_path) >= 3  # the queue, the messageIds, the log (and dead letters)
     leaks.journal(fake)

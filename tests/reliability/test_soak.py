@@ -2,7 +2,11 @@
 
 from pathlib import Path
 
+import pytest
+
 from bench.soak import run_soak
+
+pytestmark = pytest.mark.slow  # a short soak against the fake on a socket
 
 
 def test_faults_lose_nothing_and_make_no_twins(tmp_path: Path) -> None:

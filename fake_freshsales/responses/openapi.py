@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .config import StatusCodes
-from .models.entities import (
+from ..config import StatusCodes
+from ..models.entities import (
     CRM_ENTITIES,
     DEALS,
     NOTES,
@@ -15,10 +15,12 @@ from .models.entities import (
     SALES_ACTIVITIES,
     Entity,
 )
-from .models.fields import Field, Kind
-from .models.operations import LOOKUP_KEYS
-from .models.selectors import NAMES as SELECTOR_NAMES
-from .responses.common import CLASSIC_ROOT, SUITE_ROOT
+from ..models.fields import Field, Kind
+from ..models.operations import LOOKUP_KEYS
+from ..models.selectors import NAMES as SELECTOR_NAMES
+from .common import CLASSIC_ROOT, SUITE_ROOT
+
+__all__ = ["build_openapi"]
 
 Schema = dict[str, Any]
 

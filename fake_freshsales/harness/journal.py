@@ -6,6 +6,8 @@ import threading
 from collections import deque
 from typing import Any, Protocol
 
+__all__ = ["HeaderLookup", "Journal", "kept_headers"]
+
 REDACTED = "[REDACTED]"
 # Only these request headers are kept; anything unlisted (cookies, proxies' headers, ...) can
 # never leak into a journal that tests print or store.

@@ -10,12 +10,14 @@ from typing import Any
 import orjson
 
 from ..config import AccountConfig, FakeConfig
-from . import operations
-from .accounts import Account
+from ..models import operations
+from ..models.accounts import Account
+from ..models.errors import ApiError, bad_request
 from .clock import FakeClock
-from .errors import ApiError, bad_request
 from .faults import FaultInjector
 from .journal import Journal
+
+__all__ = ["Backend"]
 
 
 def _read_seed(path: Path | None) -> Any:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
+
+from ..models.rendering import timestamp
+
+__all__ = ["FakeClock"]
 
 
 class FakeClock:
@@ -43,6 +47,11 @@ class FakeClock:
         self._origin = self._monotonic()
         self._advanced = 0.0
 
+    @property
+    def zone(self) -> tzinfo:
+        """The fixed UTC offset that rendered timestamps carry."""
+        return self._zone
+
     def isoformat(self, moment: float) -> str:
-        """ISO-8601 with an explicit offset, as Freshsales renders `created_at`."""
-        return datetime.fromtimestamp(moment, self._zone).isoformat(timespec="seconds")
+        """`moment` as Freshsales renders timestamps, in this clock's zone."""
+        return timestamp(moment, self._zone)

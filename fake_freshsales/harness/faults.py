@@ -9,7 +9,17 @@ from http import HTTPStatus
 from typing import Any
 
 from ..config import FaultConfig
-from .errors import bad_request
+from ..models.errors import bad_request
+
+__all__ = [
+    "FaultDecision",
+    "FaultInjector",
+    "InjectedDrop",
+    "describe",
+    "error_status",
+    "parse_fault_config",
+    "parse_forced",
+]
 
 DROP = "drop"
 _MAX_LATENCY_MS = 60_000

@@ -1,0 +1,178 @@
+"""AdminClient: the fake's admin API (`/_fake/...`) from Python, one method per route.
+
+```python
+with AdminClient("http://127.0.0.1:8080") as admin:   # or transport=httpx.WSGITransport(app=app)
+    admin.reset()
+    admin.add_activity_type("Segment Event")
+    admin.state()["contacts"]
+```
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from .config import Limits
+from .responses.common import ADMIN_ROOT
+
+__all__ = ["AdminClient", "AdminError"]
+
+
+class AdminError(RuntimeError):
+    """An admin call the fake refused, or one that could not reach it."""
+
+
+class AdminClient:
+    """A client of the admin API of the fake at `url`, its origin (`http://127.0.0.1:8080`).
+
+    Every refusal or transport error raises `AdminError`; its message never repeats the body
+    that was sent, which may hold an API key.
+    """
+
+    def __init__(
+        self, url: str, *, transport: httpx.BaseTransport | None = None, timeout: float = 10.0
+    ) -> None:
+        self.url = url.rstrip("/")
+        # The admin API answers loopback clients only: no proxy from the environment may
+        # stand between.
+        self._http = httpx.Client(
+            base_url=self.url + ADMIN_ROOT, transport=transport, timeout=timeout, trust_env=False
+        )
+
+    def __repr__(self) -> str:
+        return f"AdminClient({self.url!r})"
+
+    def _call(
+        self, method: str, path: str, *, params: dict[str, Any] | None = None, json: Any = None
+    ) -> Any:
+        """The parsed answer of one admin route."""
+        route = f"{method} {ADMIN_ROOT}{path}"
+        if self._http.is_closed:
+            raise AdminError(f"{route}: this client is closed")
+        try:
+            response = self._http.request(method, path, params=params, json=json)
+        except httpx.HTTPError as error:
+            raise AdminError(
+                f"{route}: the fake at {self.url} could not be reached: {error}"
+            ) from error
+        if response.is_error:
+            raise AdminError(f"{route} answered {response.status_code}: {response.text}")
+        try:
+            return response.json()
+        except ValueError:
+            raise AdminError(f"{route} answered {response.status_code} without JSON") from None
+
+    def reset(self) -> None:
+        """Back to the configuration: records, journal, faults, clock, accounts, fields."""
+        self._call("POST", "/reset")
+
+    def state(self, domain: str | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Every record of the account (the first one when no domain), rendered as the API."""
+        params = None if domain is None else {"domain": domain}
+        state: dict[str, list[dict[str, Any]]] = self._call("GET", "/state", params=params)
+        return state
+
+    def journal(
+        self, *, method: str | None = None, path: str | None = None, status: int | None = None
+    ) -> list[dict[str, Any]]:
+        """API requests and their answers, oldest first, matching every filter given."""
+        filters = {"method": method, "path": path, "status": status}
+        params = {key: value for key, value in filters.items() if value is not None}
+        entries: list[dict[str, Any]] = self._call("GET", "/journal", params=params)["journal"]
+        return entries
+
+    def clock(self) -> dict[str, Any]:
+        """The fake's time: `now` (ISO-8601) and `epoch` (seconds)."""
+        now: dict[str, Any] = self._call("GET", "/clock")
+        return now
+
+    def advance_clock(self, seconds: float) -> dict[str, Any]:
+        """Move the clock forward; its new time, as `clock()`."""
+        now: dict[str, Any] = self._call("POST", "/clock", json={"advance": seconds})
+        return now
+
+    def set_faults(self, **config: Any) -> dict[str, Any]:
+        """Inject faults (`rate`, `statuses`, `latency_ms`, `drop_connection_rate`, `seed`)."""
+        faults: dict[str, Any] = self._call("POST", "/faults", json=config)["faults"]
+        return faults
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/faults")
+
+    def add_custom_field(
+        self,
+        entity: str,
+        name: str,
+        type: str,
+        choices: list[str] | None = None,
+        *,
+        label: str | None = None,
+        domain: str | None = None,
+    ) -> dict[str, Any]:
+        """Define a custom field (`entity` plural, `name` `cf_...`); its settings entry."""
+        body = {"entity": entity, "name": name, "type": type, "choices": choices, "label": label}
+        if domain is not None:
+            body["domain"] = domain
+        field: dict[str, Any] = self._call("POST", "/fields", json=body)["field"]
+        return field
+
+    def add_activity_type(self, name: str, *, domain: str | None = None) -> dict[str, Any]:
+        """Add a sales activity type; its selector entry."""
+        body = {"name": name} if domain is None else {"name": name, "domain": domain}
+        entry: dict[str, Any] = self._call("POST", "/activity-types", json=body)[
+            "sales_activity_type"
+        ]
+        return entry
+
+    def add_account(
+        self,
+        domain: str,
+        api_key: str,
+        *,
+        limits: Limits | None = None,
+        strict: bool = False,
+        retry_after: bool = False,
+    ) -> dict[str, Any]:
+        """Add an account; its description, without the key."""
+        limits = limits or Limits()
+        body = {
+            "domain": domain,
+            "api_key": api_key,
+            "limits": {"hourly": limits.hourly, "per_minute": limits.per_minute},
+            "strict": strict,
+            "retry_after": retry_after,
+        }
+        account: dict[str, Any] = self._call("POST", "/accounts", json=body)["account"]
+        return account
+
+    def seed(
+        self, records: dict[str, list[dict[str, Any]]], *, domain: str | None = None
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Create records directly (same rules, no budget); them, rendered, by record type."""
+        body: dict[str, Any] = dict(records)
+        if domain is not None:
+            body["domain"] = domain
+        created: dict[str, list[dict[str, Any]]] = self._call("POST", "/seed", json=body)
+        return created
+
+    def openapi(self) -> dict[str, Any]:
+        """The OpenAPI 3 document of the fake's Freshsales routes."""
+        document: dict[str, Any] = self._call("GET", "/openapi.json")
+        return document
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> AdminClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,294 @@
+"""The wheel, installed by a plain `pip install` (no extras) into a fresh venv, keeps its promise.
+
+Its three commands answer `--help`, do their job and never end in an ImportError traceback; the
+translator stays pure; the package data is installed. The wheel is built from a snapshot of the
+source tree (so the build leaves nothing in the working tree, and no stale `build/` folder leaks
+into it) and every installed command runs from an empty folder, with no PYTHONPATH, so nothing
+can resolve to the source tree by accident.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DISTRIBUTION = "segment-freshsales"
+SCRIPTS = ("fake-freshsales", "freshsales-contracts", "segment-freshsales")
+PACKAGES = ("contracts", "fake_freshsales", "segment_freshsales", "translator")
+TYPED_PACKAGES = ("fake_freshsales", "segment_freshsales", "translator")
+IO_LIBRARIES = ("httpx", "sqlite3", "flask", "waitress", "rich")
+
+BUILD_TIMEOUT = 300
+VENV_TIMEOUT = 120
+INSTALL_TIMEOUT = 300
+RUN_TIMEOUT = 120
+SERVE_TIMEOUT = 30
+NO_VERSION_CHECK = "--disable-pip-version-check"
+QUIET = (NO_VERSION_CHECK, "-q")
+
+# What a wheel never takes from the source tree: the venv, VCS data, caches, build outputs.
+NOT_SOURCE = shutil.ignore_patterns(
+    ".git", ".venv", ".hypothesis", ".*_cache", "__pycache__", "build", "dist", "*.egg-info"
+)
+
+# The venv's python prints the files of a package's folder (argv: package, folder), or null.
+LIST_PACKAGED = """
+import importlib.resources, json, sys
+folder = importlib.resources.files(sys.argv[1]).joinpath(*sys.argv[2].split("/"))
+names = sorted(e.name for e in folder.iterdir() if e.is_file()) if folder.is_dir() else None
+print(json.dumps(names))
+"""
+
+# The venv's python prints the console scripts the distribution declares.
+LIST_SCRIPTS = f"""
+import importlib.metadata, json, re
+def canonical(name): return re.sub(r"[-_.]+", "-", name).lower()
+print(json.dumps(sorted(
+    e.name for e in importlib.metadata.entry_points(group="console_scripts")
+    if e.dist is not None and canonical(e.dist.name) == {DISTRIBUTION!r}
+)))
+"""
+
+# The venv's python prints where each package named in argv is imported from.
+PACKAGE_FILES = """
+import importlib, json, sys
+print(json.dumps({name: importlib.import_module(name).__file__ for name in sys.argv[1:]}))
+"""
+
+
+@dataclass(frozen=True)
+class Installed:
+    """A fresh venv holding the installed wheel, and the folders the tests use."""
+
+    venv: Path
+    source: Path
+    workdir: Path
+
+    @property
+    def python(self) -> Path:
+        """The venv's interpreter."""
+        return self.venv / "bin" / "python"
+
+    def script(self, name: str) -> Path:
+        """The venv's console script NAME."""
+        return self.venv / "bin" / name
+
+
+def _environment() -> dict[str, str]:
+    """The inherited environment, less what could point Python elsewhere than the venv."""
+    return {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+
+
+def _run(
+    *argv: str | Path, cwd: Path, timeout: float = RUN_TIMEOUT
+) -> subprocess.CompletedProcess[str]:
+    """Run ARGV to its end from CWD, with its output captured and a time limit."""
+    return subprocess.run(
+        [str(arg) for arg in argv],
+        cwd=cwd,
+        env=_environment(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _text(output: str | bytes | None) -> str:
+    """Captured output as text (a TimeoutExpired holds bytes, or None)."""
+    if isinstance(output, bytes):
+        return output.decode(errors="replace")
+    return output or ""
+
+
+def _setup(what: str, *argv: str | Path, cwd: Path, timeout: float) -> None:
+    """Run one step of preparing the venv; fail with the command's output when it breaks."""
+    command = " ".join(str(arg) for arg in argv)
+    try:
+        result = _run(*argv, cwd=cwd, timeout=timeout)
+    except subprocess.TimeoutExpired as error:
+        output = _text(error.stdout) + _text(error.stderr)
+        pytest.fail(f"{what}: no result after {timeout} s\n$ {command}\n{output}", pytrace=False)
+    if result.returncode != 0:
+        pytest.fail(
+            f"{what} failed (exit {result.returncode})\n$ {command}\n"
+            f"{result.stdout}{result.stderr}",
+            pytrace=False,
+        )
+
+
+def _python(installed: Installed, code: str, *args: str) -> str:
+    """What the venv's python prints running CODE with ARGS; it must exit 0."""
+    result = _run(installed.python, "-c", code, *args, cwd=installed.workdir)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _packaged_files(installed: Installed, package: str, folder: str) -> list[str] | None:
+    """The files the venv holds in PACKAGE's FOLDER ("" for the package itself), or None."""
+    names: list[str] | None = json.loads(_python(installed, LIST_PACKAGED, package, folder))
+    return names
+
+
+def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
+    """The process's first line of output, or "" when none comes within TIMEOUT seconds."""
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], timeout)
+    return process.stdout.readline() if ready else ""
+
+
+def _status(url: str, api_key: str) -> int:
+    """The HTTP status of a GET of URL with the account's key, past any configured proxy."""
+    request = urllib.request.Request(url, headers={"Authorization": f"Token token={api_key}"})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(request, timeout=SERVE_TIMEOUT) as response:
+        status: int = response.status
+    return status
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """The project's wheel, installed with a plain `pip install` into a new venv."""
+    root = tmp_path_factory.mktemp("packaging")
+    source = root / "source"
+    shutil.copytree(PROJECT_ROOT, source, ignore=NOT_SOURCE)
+    wheels = root / "wheels"
+    build = (sys.executable, "-m", "pip", "wheel", "--no-deps", *QUIET, "-w", wheels, source)
+    _setup("building the wheel", *build, cwd=root, timeout=BUILD_TIMEOUT)
+    built = sorted(wheels.glob("*.whl"))
+    assert len(built) == 1, f"expected one wheel, pip built {[p.name for p in built]}"
+    venv = root / "venv"
+    _setup("creating the venv", sys.executable, "-m", "venv", venv, cwd=root, timeout=VENV_TIMEOUT)
+    install = (venv / "bin" / "python", "-m", "pip", "install", *QUIET, built[0])
+    _setup("installing the wheel", *install, cwd=root, timeout=INSTALL_TIMEOUT)
+    workdir = root / "work"
+    workdir.mkdir()
+    return Installed(venv=venv, source=source, workdir=workdir)
+
+
+def test_the_wheel_declares_exactly_the_three_commands(installed: Installed) -> None:
+    assert json.loads(_python(installed, LIST_SCRIPTS)) == list(SCRIPTS)
+    for name in SCRIPTS:
+        assert installed.script(name).is_file(), name
+
+
+def test_the_packages_load_from_the_venv_not_the_source_tree(installed: Installed) -> None:
+    files = json.loads(_python(installed, PACKAGE_FILES, *PACKAGES))
+    venv = installed.venv.resolve()
+    for package in PACKAGES:
+        path = Path(files[package]).resolve()
+        assert path.is_relative_to(venv), (package, path)
+        assert not path.is_relative_to(PROJECT_ROOT), (package, path)
+
+
+def test_pip_finds_every_dependency_installed(installed: Installed) -> None:
+    result = _run(installed.python, "-m", "pip", "check", NO_VERSION_CHECK, cwd=installed.workdir)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_every_command_answers_help(installed: Installed, name: str) -> None:
+    result = _run(installed.script(name), "--help", cwd=installed.workdir)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stdout.startswith("usage:"), result.stdout
+
+
+def test_contracts_verify_passes_on_the_packaged_contracts(installed: Installed) -> None:
+    result = _run(installed.script("freshsales-contracts"), "verify", cwd=installed.workdir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_send_dry_run_prints_the_plan(installed: Installed, tmp_path: Path) -> None:
+    identify = {"type": "identify", "userId": "ada@example.com", "traits": {"firstName": "Ada"}}
+    events = tmp_path / "events.jsonl"
+    events.write_text(json.dumps(identify) + "\n", encoding="utf-8")
+    send = installed.script("segment-freshsales")
+    result = _run(send, "send", "--dry-run", events, cwd=installed.workdir)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1, result.stdout
+    assert "plan" in json.loads(lines[0]), lines[0]
+
+
+def test_the_fake_serves_and_stops_on_sigint(installed: Installed) -> None:
+    api_key = "packaging-key"
+    process = subprocess.Popen(
+        [installed.script("fake-freshsales"), "serve", "--port", "0", "--api-key", api_key],
+        cwd=installed.workdir,
+        env=_environment(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = _first_line(process, SERVE_TIMEOUT)
+        if not first.startswith("fake-freshsales serving http://"):
+            process.kill()
+            _, err = process.communicate(timeout=SERVE_TIMEOUT)
+            pytest.fail(f"fake-freshsales serve did not start: first line {first!r}\n{err}")
+        url = first.removeprefix("fake-freshsales serving ").strip()
+        assert _status(f"{url}/api/lookup?q=ada%40example.com&f=email", api_key) == 200
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=SERVE_TIMEOUT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=SERVE_TIMEOUT)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert out.endswith("fake-freshsales stopped\n"), out
+
+
+def test_importing_the_translator_loads_no_io_library(installed: Installed) -> None:
+    code = f"import translator, sys; print([m for m in {IO_LIBRARIES!r} if m in sys.modules])"
+    assert _python(installed, code) == "[]\n"
+
+
+@pytest.mark.parametrize(
+    ("package", "folder", "suffix"),
+    [
+        ("contracts", "interactions", ".json"),
+        ("contracts", "translations", ".json"),
+        ("contracts", "schemas", ".json"),
+        ("segment_freshsales", "cli/examples", ".jsonl"),
+    ],
+)
+def test_the_data_files_are_installed(
+    installed: Installed, package: str, folder: str, suffix: str
+) -> None:
+    in_source = installed.source / package / folder
+    expected = sorted(path.name for path in in_source.glob(f"*{suffix}"))
+    assert expected, f"the source tree has no {package}/{folder}/*{suffix}"
+    packaged = _packaged_files(installed, package, folder)
+    assert packaged is not None, f"{package}/{folder} is not installed"
+    assert [name for name in packaged if name.endswith(suffix)] == expected
+
+
+def test_the_example_events_are_installed(installed: Installed) -> None:
+    examples = _packaged_files(installed, "segment_freshsales", "cli/examples")
+    assert examples is not None, "segment_freshsales/cli/examples is not installed"
+    assert "events.jsonl" in examples
+
+
+@pytest.mark.parametrize("package", TYPED_PACKAGES)
+def test_the_typed_packages_ship_py_typed(installed: Installed, package: str) -> None:
+    files = _packaged_files(installed, package, "")
+    assert files is not None, f"{package} is not installed"
+    assert "py.typed" in files
