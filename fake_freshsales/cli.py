@@ -112,16 +112,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(message, file=sys.stderr)
         return 1
     quiet_injected_drops()
-    # A process started in the background may inherit SIGINT as ignored; Ctrl-C and SIGTERM
-    # must still stop the server.
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
-    if args.exit_on_stdin_close:
-        threading.Thread(target=_stop_at_end_of_input, name="stdin-watch", daemon=True).start()
-    for url in _urls(server):
-        print(f"fake-freshsales serving {url}", flush=True)
-    print(f"domain: {account.domain}  api key: {account.api_key}", flush=True)
     try:
+        # A process started in the background may inherit SIGINT as ignored; Ctrl-C and
+        # SIGTERM must still stop the server, even one that comes before it serves.
+        signal.signal(signal.SIGINT, _interrupt)
+        signal.signal(signal.SIGTERM, _interrupt)
+        for url in _urls(server):
+            print(f"fake-freshsales serving {url}", flush=True)
+        print(f"domain: {account.domain}  api key: {account.api_key}", flush=True)
+        if args.exit_on_stdin_close:  # after the URL: a parent reads it before anything else
+            threading.Thread(target=_stop_at_end_of_input, name="stdin-watch", daemon=True).start()
         server.run()
     except KeyboardInterrupt:
         pass

@@ -67,3 +67,13 @@ def test_a_port_in_use_exits_1_with_one_line() -> None:
     assert result.returncode == 1
     assert result.stderr.startswith(f"fake-freshsales: error: cannot listen on 127.0.0.1:{port}:")
     assert result.stderr.count("\n") == 1
+
+
+def test_serve_stops_by_itself_when_its_standard_input_closes() -> None:
+    # The helper gives the child an empty standard input: closed from the start, as a parent
+    # holding the pipe would leave it on its death.
+    with Process("fake-freshsales", "serve", "--port", "0", "--exit-on-stdin-close") as serve:
+        serve.expect(r"^fake-freshsales serving http://127\.0\.0\.1:\d+$")
+        out, err = serve.process.communicate(timeout=15)
+    assert serve.returncode == 0, err
+    assert out.endswith("fake-freshsales stopped\n")
