@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -44,21 +45,26 @@ class Process:
         env: dict[str, str] | None = None,
         stdout: IO[str] | int = subprocess.PIPE,
         stderr: IO[str] | int = subprocess.PIPE,
+        bin: Path = BIN,
+        cwd: Path | None = None,
     ) -> None:
         self.process = subprocess.Popen(
-            [str(BIN / command), *args],
+            [str(bin / command), *args],
             stdin=subprocess.DEVNULL,
             stdout=stdout,
             stderr=stderr,
             text=True,
             env=clean_env() if env is None else env,
+            cwd=cwd,
         )
 
     def expect(self, pattern: str, stream: str = "stdout") -> re.Match[str]:
-        """The first line of `stream` matches `pattern`; the match."""
+        """The next line of `stream` matches `pattern`; the match. A line that does not come
+        within READ_TIMEOUT seconds fails the test instead of hanging it."""
         pipe = getattr(self.process, stream)
         assert pipe is not None, f"{stream} is not a pipe"
-        line = pipe.readline()
+        ready, _, _ = select.select([pipe], [], [], READ_TIMEOUT)
+        line = pipe.readline() if ready else ""
         found = re.search(pattern, line)
         assert found is not None, f"{stream}: expected {pattern!r}, got {line!r}"
         return found

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import shutil
-import signal
 import subprocess
 import sys
 import urllib.request
@@ -22,13 +20,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import Process
+
 pytestmark = pytest.mark.slow
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DISTRIBUTION = "segment-freshsales"
 SCRIPTS = ("fake-freshsales", "freshsales-contracts", "segment-freshsales")
 PACKAGES = ("contracts", "fake_freshsales", "segment_freshsales", "translator")
-TYPED_PACKAGES = ("fake_freshsales", "segment_freshsales", "translator")
+TYPED_PACKAGES = PACKAGES
 IO_LIBRARIES = ("httpx", "sqlite3", "flask", "waitress", "rich")
 
 BUILD_TIMEOUT = 300
@@ -144,13 +144,6 @@ def _packaged_files(installed: Installed, package: str, folder: str) -> list[str
     return names
 
 
-def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
-    """The process's first line of output, or "" when none comes within TIMEOUT seconds."""
-    assert process.stdout is not None
-    ready, _, _ = select.select([process.stdout], [], [], timeout)
-    return process.stdout.readline() if ready else ""
-
-
 def _status(url: str, api_key: str) -> int:
     """The HTTP status of a GET of URL with the account's key, past any configured proxy."""
     request = urllib.request.Request(url, headers={"Authorization": f"Token token={api_key}"})
@@ -228,30 +221,14 @@ def test_send_dry_run_prints_the_plan(installed: Installed, tmp_path: Path) -> N
 
 def test_the_fake_serves_and_stops_on_sigint(installed: Installed) -> None:
     api_key = "packaging-key"
-    process = subprocess.Popen(
-        [installed.script("fake-freshsales"), "serve", "--port", "0", "--api-key", api_key],
-        cwd=installed.workdir,
-        env=_environment(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        first = _first_line(process, SERVE_TIMEOUT)
-        if not first.startswith("fake-freshsales serving http://"):
-            process.kill()
-            _, err = process.communicate(timeout=SERVE_TIMEOUT)
-            pytest.fail(f"fake-freshsales serve did not start: first line {first!r}\n{err}")
-        url = first.removeprefix("fake-freshsales serving ").strip()
+    with Process(
+        "fake-freshsales", "serve", "--port", "0", "--api-key", api_key,
+        bin=installed.venv / "bin", cwd=installed.workdir, env=_environment(),
+    ) as serve:  # fmt: skip
+        url = serve.expect(r"^fake-freshsales serving (http://\S+)$")[1]
         assert _status(f"{url}/api/lookup?q=ada%40example.com&f=email", api_key) == 200
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=SERVE_TIMEOUT)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate(timeout=SERVE_TIMEOUT)
-    assert process.returncode == 0, err
+        out, err = serve.interrupt(SERVE_TIMEOUT)
+    assert serve.returncode == 0, err
     assert "Traceback" not in err
     assert out.endswith("fake-freshsales stopped\n"), out
 
