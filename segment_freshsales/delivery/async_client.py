@@ -139,10 +139,11 @@ class AsyncClient(BaseClient):
             finally:
                 slots.release()
 
-        async for batch in self._async_batches(messages, coalesce):
+        batches = aiter(self._async_batches(messages, coalesce))
+        async for batch in batches:
             if stopped:
                 unsent.append(batch)
-                continue
+                break
             await slots.acquire()
             keys = set().union(*(user_keys(m) for _, m in batch.members))
             before = list({last_of_user[key] for key in keys if key in last_of_user})
@@ -158,8 +159,12 @@ class AsyncClient(BaseClient):
         if tasks:
             await asyncio.wait(set(tasks))
         if stopped:
+            # In the stream's order: those that waited for a message in flight, then the rest,
+            # kept as they are read so a long stream is never held in memory.
             unsent.sort(key=lambda batch: batch.members[0][0])
             await asyncio.to_thread(self._keep_unsent, unsent, stopped[0])
+            async for batch in batches:
+                await asyncio.to_thread(self._keep_unsent, [batch], stopped[0])
             raise stopped[0]
         return report
 

@@ -94,7 +94,11 @@ class Engine:
                     rng=random.Random(7))
     steps = engine.deliver(message, Instant(monotonic=0.0, epoch=1.7e9))
     action = next(steps)                  # Check, Send, Sleep or Settle
-    action = steps.send(Reply(200, {}, {"contact": {"id": 1}}, Instant(0.1, 1.7e9)))
+    try:
+        while True:                       # carry_out answers with the matching event
+            action = steps.send(carry_out(action))
+    except StopIteration as stop:
+        outcome = stop.value
     ```
     """
 

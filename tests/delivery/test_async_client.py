@@ -120,6 +120,10 @@ def test_auth_failure_stops_and_keeps_the_rest(tmp_path: Path) -> None:
     assert delivered + len(letters) == 50
     assert {d["status"] for d in letters} <= {"failed", "unsent"}
     assert len({d["message"]["messageId"] for d in letters}) == len(letters)
+    # The unsent are kept in the stream's order.
+    order = [m["messageId"] for m in stream(users=5, per_user=10)]
+    unsent = [order.index(d["message"]["messageId"]) for d in letters if d["status"] == "unsent"]
+    assert unsent == sorted(unsent) and len(unsent) > 30
 
 
 def test_coalescing_needs_a_plain_iterable(tmp_path: Path) -> None:
