@@ -33,7 +33,7 @@ class Process:
 
     ```python
     with Process("fake-freshsales", "serve", "--port", "0") as fake:
-        url = fake.expect(r"serving (\\S+)").group(1)
+        url = fake.expect(r"serving (\\S+)")[1]
         out, err = fake.interrupt()
     ```
     """
@@ -48,12 +48,14 @@ class Process:
         bin: Path = BIN,
         cwd: Path | None = None,
     ) -> None:
+        # Unbuffered bytes: a line is read with select and os.read alone, so no line can wait
+        # in a buffer that select does not see.
         self.process = subprocess.Popen(
             [str(bin / command), *args],
             stdin=subprocess.DEVNULL,
             stdout=stdout,
             stderr=stderr,
-            text=True,
+            bufsize=0,
             env=clean_env() if env is None else env,
             cwd=cwd,
         )
@@ -63,8 +65,7 @@ class Process:
         within READ_TIMEOUT seconds fails the test instead of hanging it."""
         pipe = getattr(self.process, stream)
         assert pipe is not None, f"{stream} is not a pipe"
-        ready, _, _ = select.select([pipe], [], [], READ_TIMEOUT)
-        line = pipe.readline() if ready else ""
+        line = _read_line(pipe.fileno(), time.monotonic() + READ_TIMEOUT)
         found = re.search(pattern, line)
         assert found is not None, f"{stream}: expected {pattern!r}, got {line!r}"
         return found
@@ -72,8 +73,12 @@ class Process:
     def interrupt(self, timeout: float = READ_TIMEOUT) -> tuple[str, str]:
         """Ctrl-C, then wait for the end: (rest of stdout, rest of stderr)."""
         self.process.send_signal(signal.SIGINT)
+        return self.wait(timeout)
+
+    def wait(self, timeout: float = READ_TIMEOUT) -> tuple[str, str]:
+        """Wait for the end: (rest of stdout, rest of stderr)."""
         out, err = self.process.communicate(timeout=timeout)
-        return out or "", err or ""
+        return _text(out), _text(err)
 
     def kill(self) -> None:
         """kill -9, and wait for it."""
@@ -96,6 +101,22 @@ class Process:
         if self.process.poll() is None:
             self.process.kill()
         self.process.communicate(timeout=READ_TIMEOUT)
+
+
+def _read_line(fd: int, deadline: float) -> str:
+    """One line from a pipe, without its end; what came before the deadline or the end."""
+    data = b""
+    while not data.endswith(b"\n"):
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        chunk = os.read(fd, 1) if ready else b""
+        if not chunk:
+            break
+        data += chunk
+    return data.decode("utf-8", "replace").rstrip("\n")
+
+
+def _text(output: bytes | None) -> str:
+    return (output or b"").decode("utf-8", "replace")
 
 
 class Relay(Process):

@@ -74,6 +74,6 @@ def test_serve_stops_by_itself_when_its_standard_input_closes() -> None:
     # holding the pipe would leave it on its death.
     with Process("fake-freshsales", "serve", "--port", "0", "--exit-on-stdin-close") as serve:
         serve.expect(r"^fake-freshsales serving http://127\.0\.0\.1:\d+$")
-        out, err = serve.process.communicate(timeout=15)
+        out, err = serve.wait()
     assert serve.returncode == 0, err
     assert out.endswith("fake-freshsales stopped\n")
