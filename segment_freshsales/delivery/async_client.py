@@ -131,7 +131,8 @@ class AsyncClient(BaseClient):
                     unsent.append(batch)
                     return
                 try:
-                    outcome = await self._drive(self._steps(batch.message, batch), None)
+                    steps = self._steps(batch.message, batch.message_ids)
+                    outcome = await self._drive(steps, None)
                 except AuthError as error:
                     stopped.append(error)
                     return
@@ -179,7 +180,7 @@ class AsyncClient(BaseClient):
             raise TypeError("coalesce: needs a plain iterable of messages, not an async one")
         position = 0
         async for message in messages:
-            yield Batch(message, [(position, message)])
+            yield Batch.single(position, message)
             position += 1
 
     async def _drive(self, steps: Steps, dead_letters: DeadLetters | None) -> Outcome:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -88,9 +88,8 @@ class BaseClient:
         """The time, as the engine is told it."""
         return Instant(self._clock(), self._wall_clock())
 
-    def _steps(self, message: object, batch: Batch | None = None) -> Steps:
-        merged = batch.message_ids if batch is not None else ()
-        return self.engine.deliver(message, self.now(), merged)
+    def _steps(self, message: object, message_ids: Sequence[str] | None = None) -> Steps:
+        return self.engine.deliver(message, self.now(), message_ids)
 
     def _batches(self, messages: Iterable[object], coalesce: bool) -> Iterable[Batch]:
         if coalesce:
@@ -207,7 +206,7 @@ class Client(BaseClient):
         batches = iter(self._batches(messages, coalesce))
         for batch in batches:
             try:
-                outcome = self._drive(self._steps(batch.message, batch), None)
+                outcome = self._drive(self._steps(batch.message, batch.message_ids), None)
             except AuthError as error:
                 self._keep_unsent(batches, error)
                 raise

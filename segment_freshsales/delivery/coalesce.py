@@ -29,6 +29,11 @@ class Batch:
     members: list[tuple[int, object]] = field(default_factory=list)
     calls_saved: int = 0
 
+    @classmethod
+    def single(cls, position: int, message: object) -> Batch:
+        """A batch of the one message at `position` in the stream."""
+        return cls(message, [(position, message)])
+
     @property
     def message_ids(self) -> tuple[str, ...]:
         """The messageIds of the members that have one."""
@@ -39,7 +44,7 @@ class Batch:
 def single_batches(messages: Iterable[object]) -> Iterator[Batch]:
     """The stream as batches of one message each."""
     for position, message in enumerate(messages):
-        yield Batch(message, [(position, message)])
+        yield Batch.single(position, message)
 
 
 def _person_key(message: object, settings: Settings) -> tuple[PersonKey, int] | None:
@@ -81,8 +86,8 @@ def coalesce_identifies(messages: Iterable[object], settings: Settings) -> Itera
             yield pending
             pending, pending_key = None, None
         if found is None:
-            yield Batch(message, [(position, message)])
+            yield Batch.single(position, message)
         else:
-            pending, (pending_key, pending_calls) = Batch(message, [(position, message)]), found
+            pending, (pending_key, pending_calls) = Batch.single(position, message), found
     if pending is not None:
         yield pending

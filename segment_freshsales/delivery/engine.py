@@ -117,12 +117,14 @@ class Engine:
         self.people: dict[tuple[str, str], dict[str, JSON]] = {}
         self.selectors: dict[str, dict[str, int]] = {}
 
-    def deliver(self, message: object, at: Instant, merged_ids: Sequence[str] = ()) -> Steps:
+    def deliver(
+        self, message: object, at: Instant, message_ids: Sequence[str] | None = None
+    ) -> Steps:
         """Deliver one message (see the module doc); returns its Outcome.
 
-        `merged_ids` are the messageIds of messages coalesced into this one: they count as
-        delivered along with it. On 401/403 the message is settled as failed, then AuthError
-        is raised.
+        `message_ids` count as delivered when it is (by default its own; a coalesced identify
+        passes those of every message merged into it). On 401/403 the message is settled as
+        failed, then AuthError is raised.
         """
         message_id = message.get("messageId") if isinstance(message, dict) else None
         message_id = message_id if isinstance(message_id, str) else None
@@ -160,8 +162,9 @@ class Engine:
                 raise
             return outcome
         outcome = Outcome("delivered", message_id, run.calls, None, run.attempts, run.retries)
-        ids = tuple(dict.fromkeys([*merged_ids, *([message_id] if message_id else [])]))
-        yield Settle(message, outcome, ids)
+        if message_ids is None:
+            message_ids = [message_id] if message_id is not None else []
+        yield Settle(message, outcome, tuple(message_ids))
         return outcome
 
     def _execute(self, plan: Plan, run: _Run, use_cache: bool) -> _Sub:
