@@ -33,6 +33,7 @@ from tempfile import TemporaryDirectory
 
 import httpx
 
+from bench.owner import fake_user
 from bench.stream import realistic_stream
 from fake_freshsales import AdminClient, Limits
 from segment_freshsales import AsyncClient, Client, RateLimits, Report
@@ -47,7 +48,7 @@ TYPES = ("Segment Event", "Page View")
 
 
 def throughput(url: str, folder: Path) -> tuple[float, Report]:
-    settings = Settings(domain="acme", api_key=KEY, base_url=url)
+    settings = Settings(domain="acme", api_key=KEY, base_url=url, owner=fake_user("acme"))
     messages = realistic_stream(EVENTS, users=USERS, seed=11)
 
     async def run() -> Report:
@@ -86,7 +87,7 @@ def pacing(url: str, admin: AdminClient, folder: Path) -> tuple[float, Report]:
         admin.advance_clock(seconds)
 
     transport = _Timed(lambda: start + elapsed[0])
-    settings = Settings(domain="paced", api_key=PACED_KEY, base_url=url)
+    settings = Settings(domain="paced", api_key=PACED_KEY, base_url=url, owner=fake_user("paced"))
     with Client(
         settings,
         transport=transport,

@@ -22,6 +22,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
+from bench.owner import fake_user
 from bench.stream import realistic_stream
 from fake_freshsales import AccountConfig, FakeConfig, FakeFreshsales, Limits
 from segment_freshsales import AsyncClient, Report
@@ -76,7 +77,7 @@ def run_soak(
 
         async def deliver() -> tuple[Report, dict[str, int]]:
             async with AsyncClient(
-                Settings(domain="acme", api_key=KEY, base_url=fake.url),
+                Settings(domain="acme", api_key=KEY, base_url=fake.url, owner=fake_user("acme")),
                 concurrency=concurrency,
                 max_attempts=max_attempts,
                 dead_letter=dead_letter,

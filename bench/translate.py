@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import orjson
 
+from bench.owner import fake_user
 from bench.stream import realistic_stream
 from translator import Settings, translate
 
@@ -43,7 +44,7 @@ def floor(lines: list[bytes]) -> None:
 
 
 def main() -> None:
-    settings = Settings(domain="acme", api_key="bench-key")
+    settings = Settings(domain="acme", api_key="bench-key", owner=fake_user("acme"))
     lines = [orjson.dumps(message) for message in realistic_stream(COUNT)]
 
     def translated(lines: list[bytes]) -> None:

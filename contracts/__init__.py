@@ -10,6 +10,8 @@ failed = [r for r in verify_provider() + verify_consumer() if r.failed]
 against the fake, or a live server); `translations/` what the translator must make of each
 Segment message; `schemas/` the JSON Schemas of both file formats and of the request and
 response envelopes. `ConformanceTransport` checks a client's requests against the interactions.
+Each interaction names its evidence and the grade of its weakest fact (`confidence_counts`),
+and the switches of the fake it holds under, if any.
 """
 
 from contracts.conformance import ConformanceTransport, Miss
@@ -19,7 +21,7 @@ from contracts.matching import Difference
 from contracts.model import Interaction, TranslationCase, load_interactions, load_translations
 from contracts.provider import verify_live, verify_provider
 from contracts.record import record
-from contracts.report import Result
+from contracts.report import Result, confidence_counts
 from contracts.scenarios import SCENARIOS
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "Miss",
     "Result",
     "TranslationCase",
+    "confidence_counts",
     "load_interactions",
     "load_translations",
     "record",

@@ -4,9 +4,13 @@
     freshsales-contracts verify --base-url URL --api-key-env VAR [--allow-writes] [--against-live]
     freshsales-contracts record --base-url URL --api-key-env VAR --scenario NAME
                                 [--redact-pii] [--out DIR]
+    freshsales-contracts probe --base-url URL --api-key-env VAR [--api-root PATH]
+                               [--allow-writes] [--allow-burst] [--out FILE]
 
 Exit status: 0 when every check holds, 1 when one fails (or a recording breaks off), 2 for a
 usage error or a malformed contract file, reported on one line.
+`probe` exits 0 when it ran (switches that differ from the fake are findings), 1 when the
+account could not be reached or refused the key.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import NoReturn
 from contracts.consumer import verify_consumer
 from contracts.errors import ContractError
 from contracts.model import CONTRACTS_DIR, load_interactions, load_translations
+from contracts.probe.command import add_probe_parser, run_probe
 from contracts.provider import verify_live, verify_provider
 from contracts.record import RecordingError, record, scenario_named
 from contracts.report import exit_code, render
@@ -71,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where to write the interaction files (default: the package's interactions/)",
     )
+    add_probe_parser(commands)
     return parser
 
 
@@ -104,7 +110,7 @@ def _verify(args: argparse.Namespace) -> int:
             interactions=interactions,
         )
     results = provider + verify_consumer(cases, interactions=interactions)
-    sys.stdout.write(render(results, drift=args.against_live))
+    sys.stdout.write(render(results, drift=args.against_live, interactions=interactions))
     return exit_code(results)
 
 
@@ -124,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; the exit status."""
     args = _parser().parse_args(argv)
     try:
+        if args.command == "probe":
+            return run_probe(args, _api_key(args.api_key_env), PROG)
         return _verify(args) if args.command == "verify" else _record(args)
     except ContractError as error:
         sys.stderr.write(f"{PROG}: {error}\n")

@@ -94,8 +94,9 @@ def _plan_differences(
     root = SUITE_ROOT if case.settings.suite else CLASSIC_ROOT
     for index, call in enumerate(plan.calls):
         steps = [(f"$.calls[{index}]", call)]
-        if call.fallback is not None:
-            steps.append((f"$.calls[{index}].fallback", call.fallback))
+        for kind, step in (("found", call.found), ("fallback", call.fallback)):
+            if step is not None:
+                steps.append((f"$.calls[{index}].{kind}", step))
         for where, step in steps:
             if (step.method, normalise_path(root + step.path)) not in routes:
                 found.append(

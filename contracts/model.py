@@ -22,10 +22,12 @@ from contracts.jsonpath import Path as JsonPath
 from contracts.jsonpath import format_path, parse, replace
 from contracts.matching import Rules
 from contracts.states import STATES, ProviderState
+from fake_freshsales.models.variants import GRADES, VariantError, Variants
 from translator import Plan, Settings, SettingsError
 
 __all__ = [
     "CLASSIC_ROOT",
+    "CONFIDENCE_GRADES",
     "CONTRACTS_DIR",
     "DUMMY_KEY",
     "SUITE_ROOT",
@@ -39,15 +41,19 @@ __all__ = [
     "normalise_path",
     "put_values",
     "read_json",
+    "spell_variants",
 ]
 
 CONTRACTS_DIR: Final = Path(__file__).parent
 # Translation cases never hold a key; the translator needs one, so they all get this one.
 DUMMY_KEY: Final = "contract-test-key"
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-_ID_SEGMENT = re.compile(r"(?<=/)(?:\d+|\{[a-z_]+\})(?=/|$)")
+_ID_SEGMENT = re.compile(r"(?<=/)(?:\d+|\{[^{}]+\})(?=/|$)")
 CLASSIC_ROOT: Final = "/api"
 SUITE_ROOT: Final = "/crm/sales/api"
+# The evidence file's grades, strongest first: an interaction's `confidence` is one of them.
+CONFIDENCE_GRADES: Final = GRADES
+_EVIDENCE_ID = re.compile(r"\bE\d+\b")
 
 
 def fill_path(path: str, values: Mapping[str, Any]) -> str:
@@ -56,8 +62,17 @@ def fill_path(path: str, values: Mapping[str, Any]) -> str:
 
 
 def normalise_path(path: str) -> str:
-    """`path` with ids and placeholders alike written `{id}`: `/api/contacts/{id}`."""
+    """`path` with ids and placeholders (a plan's references too) written `{id}`:
+    `/api/contacts/{id}`."""
     return _ID_SEGMENT.sub("{id}", path)
+
+
+def spell_variants(variants: Mapping[str, Any]) -> str:
+    """`leads_upsert=true, reset_unit=epoch`: switches as the fake's command line takes them."""
+    return ", ".join(
+        f"{name}={value if isinstance(value, str) else json.dumps(value)}"
+        for name, value in variants.items()
+    )
 
 
 def put_values(
@@ -95,12 +110,14 @@ class Request:
 
 @dataclass(frozen=True)
 class Response:
-    """What comes back: status, allow-listed headers, JSON body (None when there is none)."""
+    """What comes back: status, allow-listed headers, JSON body (None when there is none), and
+    the headers it must not carry."""
 
     status: int
     headers: Mapping[str, str]
     body: Any
     schema: str | None
+    absent_headers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,8 +127,12 @@ class Interaction:
     ```python
     [interaction] = [i for i in load_interactions() if i.name == "contacts-upsert-create"]
     interaction.request.method, interaction.request.path   # ("POST", "/api/contacts/upsert")
-    interaction.response.status                            # 201
+    interaction.response.status                            # 200
+    interaction.evidence, interaction.confidence           # ("E3", "E4", "E5", "E11"), "code"
     ```
+
+    `variants` are the fake's switches (name to value) under which it holds; empty, it holds
+    with every switch at its default.
     """
 
     name: str
@@ -123,6 +144,9 @@ class Interaction:
     from_state: Mapping[JsonPath, str]
     rules: Rules
     source: str
+    evidence: tuple[str, ...]
+    confidence: str
+    variants: Mapping[str, Any]
 
     @property
     def writes(self) -> bool:
@@ -212,6 +236,7 @@ def _interaction(path: Path) -> Interaction:
         headers=raw_response.get("headers", {}),
         body=raw_response.get("body"),
         schema=raw_response.get("schema"),
+        absent_headers=tuple(raw_response.get("absent_headers", ())),
     )
     for name in request.placeholders:
         if name not in given:
@@ -233,6 +258,13 @@ def _interaction(path: Path) -> Interaction:
     if request.body is not None and request.schema is None and 200 <= response.status < 300:
         # The conformance check validates what clients send with it.
         raise ContractError(where, "a successful request with a body names its schema", "$.request")
+    evidence = tuple(data["evidence"])
+    _check_citations(where, data["source"], evidence)
+    variants = data.get("variants", {})
+    try:
+        Variants.from_mapping(variants)
+    except VariantError as error:
+        raise ContractError(where, str(error), "$.variants") from None
     return Interaction(
         name=path.stem,
         file=path,
@@ -243,7 +275,22 @@ def _interaction(path: Path) -> Interaction:
         from_state=from_state,
         rules=_rules(where, data["matching_rules"]),
         source=data["source"],
+        evidence=evidence,
+        confidence=data["confidence"],
+        variants=variants,
     )
+
+
+def _check_citations(where: str, source: str, evidence: tuple[str, ...]) -> None:
+    """The sentence and the list name the same sources of the evidence file (E-ids)."""
+    cited = set(_EVIDENCE_ID.findall(source))
+    listed = {item for item in evidence if _EVIDENCE_ID.fullmatch(item)}
+    for extra, problem, field in (
+        (cited - listed, "source cites {}, not in evidence", "$.evidence"),
+        (listed - cited, "evidence lists {}, not cited by source", "$.source"),
+    ):
+        if extra:
+            raise ContractError(where, problem.format(", ".join(sorted(extra))), field)
 
 
 def _state(where: str, index: int, data: Mapping[str, Any]) -> ProviderState:

@@ -1,9 +1,11 @@
 """Provider side: replay each interaction against a server and check the answer it gets.
 
-Against the in-process fake (`verify_provider`), each interaction starts from a reset fake put
-in its provider states through the admin API. Against a live server (`verify_live`), states are
-set only when the server has that admin API (a `fake-freshsales serve`); otherwise interactions
-that need states are skipped and say so, and those that write are skipped unless allowed.
+Against the in-process fake (`verify_provider`), each interaction starts from a reset fake,
+set to the interaction's variants and put in its provider states through the admin API.
+Against a live server (`verify_live`), variants and states are set only when the server has
+that admin API (a `fake-freshsales serve`); otherwise interactions that need them are skipped
+and say so (a real account answers one way or the other: `probe` measures which), and those
+that write are skipped unless allowed.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import httpx
 
 from contracts import jsonschemas
 from contracts.matching import NO_RULES, Difference, Rules, compare, compare_named
-from contracts.model import Interaction, fill_path, load_interactions, put_values
+from contracts.model import Interaction, fill_path, load_interactions, put_values, spell_variants
 from contracts.report import Result
 from contracts.states import StateError, set_states
 from contracts.wire import Exchange, auth_headers, origin, send, suite_host
@@ -35,7 +37,7 @@ def verify_provider(
     """Check every interaction against an in-process fake built from `config`.
 
     ```python
-    results = verify_provider(FakeConfig(status_codes=StatusCodes(upsert_create=200)))
+    results = verify_provider(FakeConfig(status_codes=StatusCodes(create=201)))
     [r.name for r in results if r.failed]      # the interactions that notice
     ```
     """
@@ -93,6 +95,8 @@ def _skip_reason(
 ) -> str | None:
     if suite is not None and suite != interaction.suite:
         return f"{'Suite' if interaction.suite else 'classic'} root; the server is not"
+    if interaction.variants and not admin:
+        return f"holds when {spell_variants(interaction.variants)}"
     if interaction.states and not admin:
         return (
             f"provider state '{interaction.states[0].name}' cannot be set on a live server "
@@ -123,11 +127,13 @@ def _check(
     drift: bool,
 ) -> Result:
     """Replay one interaction; `admin` is None on a server without the fake's admin API, where
-    interactions that need states were skipped already."""
+    interactions that need variants or states were skipped already."""
     values: dict[str, Any] = {}
     try:
         if admin is not None:
             admin.reset()
+            if interaction.variants:
+                admin.set_variants(interaction.variants)
             values = set_states(http, admin, api_key, interaction.states)
     except (StateError, AdminError) as error:
         return _result(interaction, "failed", note=str(error))
@@ -172,6 +178,11 @@ def _differences(
             )
         )
     found += compare_named(response.headers, exchange.headers, ("response", "headers"), rules)
+    found += [
+        Difference(f"$.response.headers.{name}", "unexpected", "header not expected")
+        for name in response.absent_headers
+        if name in exchange.headers
+    ]
     found += compare(expected_body, exchange.body, _BODY, rules, extra_keys=True)
     if response.schema is not None and exchange.status == response.status:
         found += jsonschemas.violations(response.schema, exchange.body, _BODY)

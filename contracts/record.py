@@ -74,8 +74,16 @@ def record(
     ```
     """
     root_url = origin(base_url)
-    root = SUITE_ROOT if suite_host(root_url) else CLASSIC_ROOT
-    source = f"recorded from {urlsplit(root_url).netloc} on {(today or datetime.now(UTC).date())}"
+    host = suite_host(root_url)
+    root = SUITE_ROOT if host else CLASSIC_ROOT
+    when = today or datetime.now(UTC).date()
+    provenance = {
+        "source": f"recorded from {urlsplit(root_url).netloc} on {when}",
+        "evidence": ["recorded"],
+        # What a real Freshsales answered us is a third party's live recording; any other
+        # server (a fake, a proxy) proves nothing about Freshsales.
+        "confidence": "inferred" if host is None else "live-third-party",
+    }
     redactor = Redactor(api_key, pii=redact_pii)
     out.mkdir(parents=True, exist_ok=True)
     bound: dict[str, Any] = {}
@@ -101,7 +109,9 @@ def record(
                     f"{scenario.name}, step {step.name}: no answer: {type(error).__name__}"
                 ) from None
             path = out / f"{scenario.name.replace(' ', '-')}--{step.name}.json"
-            redactor.write(path, _interaction(scenario, step, root, body, exchange, bound, source))
+            redactor.write(
+                path, _interaction(scenario, step, root, body, exchange, bound, provenance)
+            )
             written.append(path)
             for name, where in step.bind.items():
                 try:
@@ -121,7 +131,7 @@ def _interaction(
     body: Any,
     exchange: Exchange,
     bound: Mapping[str, Any],
-    source: str,
+    provenance: Mapping[str, Any],
 ) -> dict[str, Any]:
     """The interaction file of one step, before redaction (all headers still in)."""
     request: dict[str, Any] = {
@@ -160,7 +170,7 @@ def _interaction(
         "response": response,
         "from_state": dict(step.from_state),
         "matching_rules": rules,
-        "source": source,
+        **provenance,
     }
 
 

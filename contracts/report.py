@@ -1,4 +1,5 @@
-"""Verification results, and how they are shown: a table, then a diff for each failure."""
+"""Verification results, and how they are shown: a table, the interactions by confidence,
+then a diff for each failure."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contracts.matching import Difference
+from contracts.model import CONFIDENCE_GRADES, Interaction
 
-__all__ = ["Result", "exit_code", "render"]
+__all__ = ["Result", "confidence_counts", "exit_code", "render"]
 
 
 @dataclass
@@ -38,6 +40,22 @@ class Result:
 def exit_code(results: Sequence[Result]) -> int:
     """0 when every check holds (skips allowed), 1 when any fails."""
     return 1 if any(result.failed for result in results) else 0
+
+
+def confidence_counts(interactions: Sequence[Interaction]) -> dict[str, int]:
+    """How many interactions have each confidence grade: every grade, strongest first.
+
+    ```python
+    confidence_counts(load_interactions())   # {"official": 5, "live-third-party": 12, ...}
+    ```
+    """
+    counts = Counter(interaction.confidence for interaction in interactions)
+    return {grade: counts[grade] for grade in CONFIDENCE_GRADES}
+
+
+def _confidence_line(interactions: Sequence[Interaction]) -> str:
+    shown = ", ".join(f"{grade} {n}" for grade, n in confidence_counts(interactions).items())
+    return f"interactions by confidence: {shown}"
 
 
 def _table(results: Sequence[Result]) -> list[str]:
@@ -78,9 +96,17 @@ def _drift(result: Result) -> list[str]:
     return lines
 
 
-def render(results: Sequence[Result], *, drift: bool = False) -> str:
-    """The report: the table, a diff per failure, and with `drift` the drift of each interaction."""
+def render(
+    results: Sequence[Result],
+    *,
+    drift: bool = False,
+    interactions: Sequence[Interaction] | None = None,
+) -> str:
+    """The report: the table, the count of `interactions` per confidence grade (when given), a
+    diff per failure, and with `drift` the drift of each interaction."""
     lines = _table(results)
+    if interactions is not None:
+        lines.append(_confidence_line(interactions))
     for result in results:
         if result.failed:
             lines += ["", *_failure(result)]

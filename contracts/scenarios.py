@@ -126,10 +126,13 @@ CONTACT_LIFECYCLE: Final = Scenario(
 
 _BO = "bo.ray@example.com"
 _BO_LEAD = {"email": _BO, "first_name": "Bo", "company": {"name": "Initech"}}
+_BO_UPDATED = {**_BO_LEAD, "job_title": "CTO"}
 
+# Leads are found, then created or updated by id, as Freshworks' own code does (evidence E2).
 LEAD_ACTIVITY: Final = Scenario(
     "lead activity",
-    "A lead upserted and found, then a sales activity of an existing type recorded on it.",
+    "A lead looked for, created, updated and found, then a sales activity of an existing type "
+    "recorded on it, owned by the API user.",
     (
         Step(
             "activity-types",
@@ -145,14 +148,42 @@ LEAD_ACTIVITY: Final = Scenario(
             rules={"$.response.body.sales_activity_types": {"match": "type", "min": 1}},
         ),
         Step(
-            "lead-upsert",
-            "a lead upsert by email creates the lead with its company",
+            "owners",
+            "the account's users",
+            "GET",
+            "/selector/owners",
+            bind={"owner_id": "/users/0/id"},
+            response_schema="owners.response.json",
+            rules={"$.response.body.users": {"match": "type", "min": 1}},
+        ),
+        Step(
+            "lead-lookup-nobody",
+            "a lookup by email among leads finds nobody yet",
+            "GET",
+            "/lookup",
+            query={"q": _BO, "f": "email", "entities": "lead"},
+            states=(_state("no lead with email", email=_BO),),
+            response_schema="lookup.response.json",
+        ),
+        Step(
+            "lead-create",
+            "the lead created with its company",
             "POST",
-            "/leads/upsert",
-            {"unique_identifier": {"emails": _BO}, "lead": _BO_LEAD},
+            "/leads",
+            {"lead": _BO_LEAD},
             states=(_state("no lead with email", email=_BO),),
             bind={"lead_id": "/lead/id"},
-            request_schema="lead_upsert.request.json",
+            request_schema="lead.request.json",
+            response_schema="lead.response.json",
+        ),
+        Step(
+            "lead-update",
+            "the lead updated by id",
+            "PUT",
+            "/leads/{lead_id}",
+            {"lead": {"job_title": "CTO"}},
+            states=(_state("lead exists", **_BO_LEAD),),
+            request_schema="lead.request.json",
             response_schema="lead.response.json",
         ),
         Step(
@@ -161,7 +192,7 @@ LEAD_ACTIVITY: Final = Scenario(
             "GET",
             "/lookup",
             query={"q": _BO, "f": "email", "entities": "contact,lead"},
-            states=(_state("lead exists", **_BO_LEAD),),
+            states=(_state("lead exists", **_BO_UPDATED),),
             response_schema="lookup.response.json",
         ),
         Step(
@@ -178,17 +209,21 @@ LEAD_ACTIVITY: Final = Scenario(
                     "sales_activity_type_id": 0,
                     "targetable_type": "Lead",
                     "targetable_id": 0,
+                    "owner_id": 0,
                 }
             },
             states=(
-                _state("lead exists", **_BO_LEAD),
+                _state("lead exists", **_BO_UPDATED),
                 _state("activity type exists", name="{activity_type_name}"),
+                _state("api user exists"),
             ),
             from_state={
                 "$.request.body.sales_activity.sales_activity_type_id": "activity_type_id",
                 "$.request.body.sales_activity.targetable_id": "lead_id",
+                "$.request.body.sales_activity.owner_id": "owner_id",
                 "$.response.body.sales_activity.sales_activity_type_id": "activity_type_id",
                 "$.response.body.sales_activity.targetable_id": "lead_id",
+                "$.response.body.sales_activity.owner_id": "owner_id",
             },
             request_schema="sales_activity.request.json",
             response_schema="sales_activity.response.json",
@@ -206,17 +241,23 @@ _DEAL_LINKS = {
 }
 
 
+_DEAL_NAME = "Initech renewal"
+_DEAL_STATES = (
+    _state("sales account exists", **_ACCOUNT, city="Austin"),
+    _state("contact exists", email=_CY, first_name="Cy"),
+)
+
+
 def _deal(amount: int) -> dict[str, Any]:
-    deal = {"name": "Initech renewal", "amount": amount}
-    return {
-        "unique_identifier": {"name": deal["name"]},
-        "deal": {**deal, "sales_account_id": 0, "contacts_added_list": [0]},
-    }
+    # The links go with every write, so that a replay from a bare `deal exists` ends the same.
+    return {"amount": amount, "sales_account_id": 0, "contacts_added_list": [0]}
 
 
+# Deals are created, then updated by id or upserted on their id: the documented key (E4).
 ACCOUNT_AND_DEAL: Final = Scenario(
     "account and deal",
-    "An account upserted twice, a contact linked to it, and a deal on both upserted twice.",
+    "An account upserted twice, a contact linked to it, and a deal on both created, updated "
+    "and upserted by its id.",
     (
         Step(
             "account-upsert-create",
@@ -265,33 +306,36 @@ ACCOUNT_AND_DEAL: Final = Scenario(
             response_schema="contact.response.json",
         ),
         Step(
-            "deal-upsert-create",
-            "a deal upsert by name creates the deal, linked to the account and the contact",
+            "deal-create",
+            "the deal created, linked to the account and the contact",
             "POST",
-            "/deals/upsert",
-            _deal(1200),
-            states=(
-                _state("sales account exists", **_ACCOUNT, city="Austin"),
-                _state("contact exists", email=_CY, first_name="Cy"),
-                _state("no deal with name", name="Initech renewal"),
-            ),
+            "/deals",
+            {"deal": {"name": _DEAL_NAME, **_deal(1200)}},
+            states=(*_DEAL_STATES, _state("no deal with name", name=_DEAL_NAME)),
             from_state=_DEAL_LINKS,
             bind={"deal_id": "/deal/id"},
-            request_schema="deal_upsert.request.json",
+            request_schema="deal.request.json",
             response_schema="deal.response.json",
         ),
         Step(
-            "deal-upsert-update",
-            "a deal upsert by the same name updates its amount",
+            "deal-update",
+            "the deal's amount updated by id",
+            "PUT",
+            "/deals/{deal_id}",
+            {"deal": _deal(1500)},
+            states=(*_DEAL_STATES, _state("deal exists", name=_DEAL_NAME, amount=1200)),
+            from_state=_DEAL_LINKS,
+            request_schema="deal.request.json",
+            response_schema="deal.response.json",
+        ),
+        Step(
+            "deal-upsert-by-id",
+            "a deal upsert keyed by its id updates its amount",
             "POST",
             "/deals/upsert",
-            _deal(1500),
-            states=(
-                _state("sales account exists", **_ACCOUNT, city="Austin"),
-                _state("contact exists", email=_CY, first_name="Cy"),
-                _state("deal exists", name="Initech renewal", amount=1200),
-            ),
-            from_state=_DEAL_LINKS,
+            {"unique_identifier": {"id": 0}, "deal": _deal(1800)},
+            states=(*_DEAL_STATES, _state("deal exists", name=_DEAL_NAME, amount=1500)),
+            from_state={**_DEAL_LINKS, "$.request.body.unique_identifier.id": "deal_id"},
             request_schema="deal_upsert.request.json",
             response_schema="deal.response.json",
         ),
@@ -308,7 +352,7 @@ REJECTIONS: Final = Scenario(
             "GET",
             "/selector/sales_activity_types",
             auth="wrong_key",
-            response_schema="errors.response.json",
+            response_schema="login.response.json",
         ),
         Step(
             "unknown-id",

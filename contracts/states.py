@@ -69,11 +69,37 @@ def _nothing(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _id_of(fake: _Fake, plural: str, key: str, value: object) -> int:
+    """The id of the record of `plural` whose `key` is `value`, set by an earlier state."""
+    for record in fake.admin.state()[plural]:
+        if record.get(key) == value:
+            found: int = record["id"]
+            return found
+    raise StateError(f"no {plural} with {key} {value!r}: name an earlier state that makes it")
+
+
+def _with_links(fake: _Fake, plural: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The attributes, with `account` (an account's name) and, for a deal, `contact` (a
+    contact's email) turned into links to those records: ids are not known when an
+    interaction is written."""
+    attributes = {key: value for key, value in params.items() if key not in ("account", "contact")}
+    if "account" in params:
+        account_id = _id_of(fake, "sales_accounts", "name", params["account"])
+        if plural == "deals":
+            attributes["sales_account_id"] = account_id
+        else:
+            attributes["sales_accounts"] = [{"id": account_id, "is_primary": True}]
+    if "contact" in params:
+        attributes["contacts_added_list"] = [_id_of(fake, "contacts", "email", params["contact"])]
+    return attributes
+
+
 def _seeded(plural: str, gives: str) -> _Setter:
-    """A setter that creates one record of `plural` from the params (its attributes)."""
+    """A setter that creates one record of `plural` from the params (its attributes, links
+    named as `_with_links` takes them)."""
 
     def seed(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
-        created = fake.admin.seed({plural: [dict(params)]})
+        created = fake.admin.seed({plural: [_with_links(fake, plural, params)]})
         return {gives: created[plural][0]["id"]}
 
     return seed
@@ -113,15 +139,27 @@ def _activity_type(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
     return {"activity_type_id": added["id"]}
 
 
+def _api_user(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The id of the user the key belongs to, as `GET /selector/owners` lists it first."""
+    response = fake.api("GET", "/selector/owners")
+    if response.is_error:
+        raise StateError(f"GET /selector/owners answered {response.status_code}")
+    return {"owner_id": response.json()["users"][0]["id"]}
+
+
 def _budget_spent(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
-    """A second account whose per-minute budget is used up; the request then uses its key."""
+    """A second account whose per-minute budget is used up; the request then uses its key.
+
+    It follows the switches the first account has now, those the interaction asked for.
+    """
     key = f"budget-{secrets.token_urlsafe(12)}"
     per_minute = params["per_minute"]
+    current = {name: entry["value"] for name, entry in fake.admin.variants().items()}
     fake.admin.add_account(
         "budget-spent",
         key,
         limits=Limits(hourly=per_minute + 1000, per_minute=per_minute),
-        retry_after=params.get("retry_after", False),
+        variants=current,
     )
     for _ in range(per_minute):
         fake.api("GET", "/selector/owners", key)
@@ -144,6 +182,7 @@ STATES: Final[Mapping[str, StateSpec]] = {
     "custom field exists": StateSpec(("entity", "name", "type"), (), _custom_field),
     "activity type exists": StateSpec(("name",), ("activity_type_id",), _activity_type),
     "budget spent": StateSpec(("per_minute",), ("api_key",), _budget_spent),
+    "api user exists": StateSpec((), ("owner_id",), _api_user),
 }
 
 

@@ -4,12 +4,14 @@
 with AdminClient("http://127.0.0.1:8080") as admin:   # or transport=httpx.WSGITransport(app=app)
     admin.reset()
     admin.add_activity_type("Segment Event")
+    admin.set_variants({"owner_required": False})
     admin.state()["contacts"]
 ```
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
@@ -66,7 +68,8 @@ class AdminClient:
             raise AdminError(f"{route} answered {response.status_code} without JSON") from None
 
     def reset(self) -> None:
-        """Back to the configuration: records, journal, faults, clock, accounts, fields."""
+        """Back to the configuration: records, journal, faults, clock, accounts, fields,
+        variants, bulk jobs."""
         self._call("POST", "/reset")
 
     def state(self, domain: str | None = None) -> dict[str, list[dict[str, Any]]]:
@@ -133,20 +136,33 @@ class AdminClient:
         api_key: str,
         *,
         limits: Limits | None = None,
-        strict: bool = False,
-        retry_after: bool = False,
+        variants: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Add an account; its description, without the key."""
+        """Add an account (`variants`: values of the switches it does not leave at their
+        defaults, by name); its description, without the key."""
         limits = limits or Limits()
         body = {
             "domain": domain,
             "api_key": api_key,
             "limits": {"hourly": limits.hourly, "per_minute": limits.per_minute},
-            "strict": strict,
-            "retry_after": retry_after,
+            "variants": dict(variants or {}),
         }
         account: dict[str, Any] = self._call("POST", "/accounts", json=body)["account"]
         return account
+
+    def variants(self, domain: str | None = None) -> dict[str, dict[str, Any]]:
+        """The account's switches by name: `value`, `default`, `alternatives`, `grade`,
+        `evidence` and `fact` of each."""
+        params = None if domain is None else {"domain": domain}
+        return _by_name(self._call("GET", "/variants", params=params))
+
+    def set_variants(
+        self, values: Mapping[str, Any], *, domain: str | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """Set some switches of the account (all or none: a bad name or value changes
+        nothing); every switch afterwards, as `variants()`."""
+        body = dict(values) if domain is None else {**values, "domain": domain}
+        return _by_name(self._call("POST", "/variants", json=body))
 
     def seed(
         self, records: dict[str, list[dict[str, Any]]], *, domain: str | None = None
@@ -176,3 +192,10 @@ class AdminClient:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _by_name(answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        entry["name"]: {key: value for key, value in entry.items() if key != "name"}
+        for entry in answer["variants"]
+    }

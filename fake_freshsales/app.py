@@ -11,12 +11,12 @@ from flask import Flask
 
 from .config import FakeConfig
 from .harness.backend import Backend
-from .responses import admin, lookup, pipeline, records, selectors, settings
+from .responses import admin, bulk, lookup, pipeline, records, selectors, settings
 from .responses.common import ADMIN_ROOT, CLASSIC_ROOT, EXTENSION, SUITE_ROOT, EntityConverter
 
 __all__ = ["create_app"]
 
-_API_BLUEPRINTS = (records.bp, lookup.bp, selectors.bp, settings.bp)
+_API_BLUEPRINTS = (records.bp, bulk.bp, lookup.bp, selectors.bp, settings.bp)
 
 
 def _serialised(view: Callable[..., Any], lock: AbstractContextManager[Any]) -> Callable[..., Any]:

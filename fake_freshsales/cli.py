@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import signal
@@ -17,6 +18,7 @@ from waitress.server import create_server
 
 from .app import create_app
 from .config import AccountConfig, FakeConfig, Limits
+from .models.variants import VariantError, Variants
 from .server import quiet_injected_drops
 
 __all__ = ["main"]
@@ -40,6 +42,50 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _variant(text: str) -> tuple[str, Any]:
+    name, equals, raw = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    try:
+        value: Any = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return name, value
+
+
+def _profile(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        values = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"cannot read profile {path}: {error}") from error
+    if not isinstance(values, dict):
+        raise ValueError(f"profile {path} must hold a JSON object of variants")
+    try:
+        Variants.from_mapping(values)
+    except VariantError as error:
+        raise ValueError(f"profile {path}: {error}") from error
+    return values
+
+
+def _variants(args: argparse.Namespace) -> Variants:
+    """The profile's switches, then each --variant over them."""
+    values = _profile(args.profile)
+    values.update(args.variant)
+    return Variants.from_mapping(values)
+
+
+def _spelled(variants: Variants) -> str:
+    changed = variants.differences()
+    if not changed:
+        return "defaults"
+    return ", ".join(
+        f"{name}={value if isinstance(value, str) else json.dumps(value)}"
+        for name, value in changed.items()
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="fake-freshsales", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -50,8 +96,21 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--domain", default="acme")
     serve.add_argument("--hourly", type=_positive, default=Limits.hourly)
     serve.add_argument("--per-minute", type=_positive, default=Limits.per_minute)
-    serve.add_argument("--strict", action="store_true", help="400 on bad custom fields")
-    serve.add_argument("--retry-after", action="store_true", help="send Retry-After on 429")
+    serve.add_argument(
+        "--variant",
+        action="append",
+        type=_variant,
+        default=[],
+        metavar="NAME=VALUE",
+        help="set one switch of the uncertain facts (repeatable); VALUE is read as JSON when "
+        "it parses, else as a string: reset_unit=epoch, owner_required=false",
+    )
+    serve.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help='a JSON object of switches, {"<name>": value, ...}; --variant wins over it',
+    )
     serve.add_argument("--seed-file", type=Path, help="JSON records to start with")
     serve.add_argument("--threads", type=_positive, default=8)
     serve.add_argument(
@@ -91,19 +150,19 @@ def _urls(server: Any) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    account = AccountConfig(
-        domain=args.domain,
-        api_key=args.api_key or secrets.token_urlsafe(24),
-        limits=Limits(hourly=args.hourly, per_minute=args.per_minute),
-        strict=args.strict,
-        retry_after=args.retry_after,
-    )
-    config = FakeConfig(
-        accounts=(account,), seed_file=args.seed_file, clock_ticks=not args.frozen_clock
-    )
     try:
+        variants = _variants(args)
+        account = AccountConfig(
+            domain=args.domain,
+            api_key=args.api_key or secrets.token_urlsafe(24),
+            limits=Limits(hourly=args.hourly, per_minute=args.per_minute),
+            variants=variants.differences(),
+        )
+        config = FakeConfig(
+            accounts=(account,), seed_file=args.seed_file, clock_ticks=not args.frozen_clock
+        )
         app = create_app(config)
-    except ValueError as error:
+    except ValueError as error:  # VariantError included: its message names the switch
         parser.error(str(error))
     try:
         server = create_server(app, host=args.host, port=args.port, threads=args.threads)
@@ -120,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for url in _urls(server):
             print(f"fake-freshsales serving {url}", flush=True)
         print(f"domain: {account.domain}  api key: {account.api_key}", flush=True)
+        print(f"variants: {_spelled(variants)}", flush=True)
         if args.exit_on_stdin_close:  # after the URL: a parent reads it before anything else
             threading.Thread(target=_stop_at_end_of_input, name="stdin-watch", daemon=True).start()
         server.run()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+from .models.variants import Variants
 
 __all__ = [
     "AccountConfig",
@@ -48,16 +53,20 @@ class AccountConfig:
     domain: str
     api_key: str
     limits: Limits = field(default_factory=Limits)
-    strict: bool = False
-    retry_after: bool = False
     custom_fields: tuple[CustomFieldSpec, ...] = ()
     activity_types: tuple[str, ...] = ()
+    # The uncertain facts this account follows (see fake_freshsales.models.variants); the
+    # switches not named keep their defaults. A VariantError names a wrong name or value.
+    variants: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        Variants.from_mapping(self.variants)
 
     def __repr__(self) -> str:
         # The key is a credential: keep it out of reprs, logs and tracebacks.
         return (
             f"AccountConfig(domain={self.domain!r}, api_key='***', limits={self.limits!r}, "
-            f"strict={self.strict!r}, retry_after={self.retry_after!r})"
+            f"variants={dict(self.variants)!r})"
         )
 
 
@@ -74,16 +83,19 @@ class FaultConfig:
 
 @dataclass(frozen=True)
 class StatusCodes:
-    """Success statuses of the write routes.
+    """Success statuses of the write routes whose answer the evidence settles (create and
+    delete: 200, LIVE-3P; an upsert that updates: 200). An upsert that creates is the
+    `upsert_create_status` variant instead.
 
-    Test-only switch: a contract test sets e.g. `StatusCodes(create=200)` to break one rule of
+    Test-only switch: a contract test sets e.g. `StatusCodes(create=201)` to break one rule of
     the fake on purpose and prove that the contract checker notices.
     """
 
-    create: int = 201
-    upsert_create: int = 201
+    create: int = 200
+    # [I] Creating a sales activity or a note: E3 saw 201 for its closest siblings.
+    activity_create: int = 201
     upsert_update: int = 200
-    delete: int = 204
+    delete: int = 200
 
 
 def _default_accounts() -> tuple[AccountConfig, ...]:
@@ -111,9 +123,16 @@ class FakeConfig:
     clock_ticks: bool = False
     utc_offset_minutes: int = 0
     status_codes: StatusCodes = field(default_factory=StatusCodes)
+    # How long a queued bulk upsert waits on the fake clock before it runs [I].
+    bulk_job_seconds: float = 2.0
 
     def __post_init__(self) -> None:
         if not self.accounts:
             raise ValueError("FakeConfig needs at least one account")
         if self.journal_size < 1:
             raise ValueError("journal_size must be at least 1")
+        seconds = self.bulk_job_seconds
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            raise ValueError(f"bulk_job_seconds must be a number, got {seconds!r}")
+        if not 0 <= seconds < math.inf:
+            raise ValueError(f"bulk_job_seconds must be finite and 0 or more, got {seconds!r}")

@@ -1,6 +1,7 @@
 """pytest plugin (entry point `pytest11`): the `fake_freshsales` fixture.
 
-One server per test session (per xdist worker), reset before each test that asks for it.
+One server per test session (per xdist worker), reset before each test that asks for it, so a
+test may change its switches (`fake_freshsales.admin.set_variants(...)`) without leaking them.
 The fake is imported only when a test uses the fixture, so projects that never do pay nothing.
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
@@ -47,19 +48,19 @@ class FakeFreshsales:
         assert fake.admin.state()["contacts"][0]["email"] == "jane@example.com"
     ```
 
-    **Parameters:** `api_key` (generated when None), `domain`, `strict` (custom fields and
-    unknown attributes answer 400), `limits` (hourly and per-minute budgets), `retry_after`
-    (send `Retry-After` on 429), or a whole `config` instead of those. While it runs, `admin`
-    is an `AdminClient` of it.
+    **Parameters:** `api_key` (generated when None), `domain`, `limits` (hourly and per-minute
+    budgets), `variants` (switches of the uncertain facts, by name, such as
+    `{"custom_fields": "strict", "retry_after": True}`: see
+    `fake_freshsales.models.variants`), or a whole `config` instead of those. While it runs,
+    `admin` is an `AdminClient` of it.
     """
 
     def __init__(
         self,
         api_key: str | None = None,
         domain: str = "acme",
-        strict: bool = False,
         limits: Limits | None = None,
-        retry_after: bool = False,
+        variants: Mapping[str, Any] | None = None,
         config: FakeConfig | None = None,
         *,
         threads: int = 8,
@@ -70,11 +71,10 @@ class FakeFreshsales:
                 domain=domain,
                 api_key=api_key or secrets.token_urlsafe(24),
                 limits=limits or Limits(),
-                strict=strict,
-                retry_after=retry_after,
+                variants=dict(variants or {}),
             )
             config = FakeConfig(accounts=(account,))
-        elif api_key is not None or limits is not None or strict or retry_after:
+        elif api_key is not None or limits is not None or variants is not None:
             raise ValueError("pass either a config or the account settings, not both")
         self.config = config
         self.app = create_app(config)

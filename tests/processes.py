@@ -123,11 +123,17 @@ class Relay(Process):
     """`segment-freshsales serve` in front of a (fake) Freshsales, with an HTTP client."""
 
     def __init__(
-        self, base_url: str, api_key: str, write_key: str, state_dir: Path, log: IO[str]
+        self,
+        base_url: str,
+        api_key: str,
+        write_key: str,
+        state_dir: Path,
+        log: IO[str],
+        *options: str,
     ) -> None:
         super().__init__(
             "segment-freshsales", "serve", "--domain", "acme", "--base-url", base_url,
-            "--port", "0", "--write-key", write_key, "--state-dir", str(state_dir),
+            "--port", "0", "--write-key", write_key, "--state-dir", str(state_dir), *options,
             env=clean_env(FRESHSALES_API_KEY=api_key), stderr=log,
         )  # fmt: skip
         self.url = self.expect(r"^segment-freshsales relay serving (http://127\.0\.0\.1:\d+)$")[1]

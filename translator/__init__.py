@@ -5,7 +5,7 @@ from translator import Settings, translate
 
 settings = Settings(domain="acme", api_key="...")
 plan = translate({"type": "identify", "userId": "ada@example.com"}, settings)
-plan.calls[0].path                              # "/leads/upsert"
+plan.calls[0].path                              # "/lookup": the lead is found first
 ```
 
 Nothing here does I/O, not even on import: delivering a plan is `segment_freshsales`' job.

@@ -1,18 +1,23 @@
-"""group → a sales account upsert by name, linked to the user when their email is known.
+"""group → a sales account upsert by name, linked to the user when Freshsales knows them.
 
-The link follows identify's choice of record: a contact (on the Suite host, or when the user's
-context traits carry `fsContact`) gets the account in `sales_accounts`; a lead gets it as its
-nested company.
+The user is found as track finds them: contacts before leads, by email, else by external id.
+A contact found gets the account added to the accounts it has; a lead found gets it as its
+company. Nobody found: with an email the person is created already linked (a lead on the
+classic host unless the context traits carry `fsContact`, a contact on the Suite host); with
+no email the account alone is written, since there is nobody to link it to.
 """
 
 from __future__ import annotations
 
 from translator.errors import InvalidEvent, describe
-from translator.fields import CONTACT, SALES_ACCOUNT
+from translator.fields import CONTACT, LEAD, SALES_ACCOUNT
+from translator.links import ACCOUNT_ID, link_account
 from translator.message import optional_object, user_id
 from translator.person import (
+    PERSON_ID,
     asks_for_contact,
     context_traits,
+    find_person,
     person_record,
     upsert,
     user_email,
@@ -41,16 +46,30 @@ def translate_group(message: dict[str, JSON], settings: Settings, when: str | No
         )
     calls: list[Call] = [upsert("account", SALES_ACCOUNT, {"name": name}, account.body())]
     email = user_email(message, uid)
-    if email is not None:
-        contact = asks_for_contact(context_traits(message), "context.traits")
-        record = person_record(settings, contact)
-        body: dict[str, JSON] = {"email": email}
-        if uid is not None:
-            body["external_id"] = uid
-        if record is CONTACT:
-            account_id = ref("account", "/sales_account/id")
-            body["sales_accounts"] = [{"id": account_id, "is_primary": True}]
-        else:
-            body["company"] = {"name": name}
-        calls.append(upsert("person", record, {"emails": email}, body))
+    if email is None and uid is None:
+        return Plan(calls, sorted(account.ignored))
+    record = person_record(settings, asks_for_contact(context_traits(message), "context.traits"))
+    linked: dict[str, JSON] = (
+        {"sales_accounts": [{"id": ACCOUNT_ID, "is_primary": True}]}
+        if record is CONTACT
+        else {"company": {"name": name}}
+    )
+    calls.append(find_person(settings, email, uid, record, linked))
+    # A person the fallback made is linked already; one found is linked by what follows.
+    found = {"person#/targetable_type": CONTACT.targetable_type, "person#/created": False}
+    calls.append(
+        Call(
+            "contact",
+            "GET",
+            f"{CONTACT.path}/{PERSON_ID}",
+            None,
+            {"include": "sales_accounts"},
+            when=found,
+        )
+    )
+    calls.append(link_account(PERSON_ID, ref("contact", "/contact/sales_accounts"), found))
+    if not settings.suite:
+        lead = {**found, "person#/targetable_type": LEAD.targetable_type}
+        body = {LEAD.key: {"company": {"name": name}}}
+        calls.append(Call("company", "PUT", f"{LEAD.path}/{PERSON_ID}", body, when=lead))
     return Plan(calls, sorted(account.ignored))

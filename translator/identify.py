@@ -1,5 +1,6 @@
-"""identify → a lead upsert (company and deal nested), or with `fsContact` (and always on the
-Suite host) account upsert → contact upsert → deal upsert, linked by `$ref`."""
+"""identify → a lead (company and deal nested), or with `fsContact` (and always on the Suite
+host) account upsert → contact upsert → the account added to the contact's → the deal, linked
+by `$ref`."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from translator.fields import (
     FieldType,
     Record,
 )
+from translator.links import ACCOUNT_ID, deal_step, link_account
 from translator.message import is_email, optional_object, resolve_email, user_id
-from translator.person import asks_for_contact, person_record, upsert
-from translator.plan import JSON, Call, Plan, ref
+from translator.person import asks_for_contact, lead_step, person_record, upsert
+from translator.plan import JSON, Call, Plan, path_ref, ref
 from translator.settings import Settings
 from translator.traits import Mapped, map_traits, object_trait
 
@@ -58,21 +60,23 @@ def translate_identify(message: dict[str, JSON], settings: Settings, when: str |
             body["company"] = company.body()
         if deal is not None:
             body["deal"] = deal.body()
-        return Plan([upsert("person", record, {"emails": email}, body)], sorted(ignored))
+        return Plan([lead_step(settings, email, body)], sorted(ignored))
 
     calls: list[Call] = []
-    account_id = ref("account", "/sales_account/id")
     if company is not None:
         key = {"name": company.fields["name"]}
         calls.append(upsert("account", SALES_ACCOUNT, key, company.body()))
-        body["sales_accounts"] = [{"id": account_id, "is_primary": True}]
     calls.append(upsert("person", CONTACT, {"emails": email}, body))
+    if company is not None:
+        # The upsert answers the contact with the accounts it has: add this one to them.
+        existing = ref("person", "/contact/sales_accounts")
+        calls.append(link_account(path_ref("person", "/contact/id"), existing))
     if deal is not None:
         deal_body = deal.body()
         if company is not None:
-            deal_body["sales_account_id"] = account_id
+            deal_body["sales_account_id"] = ACCOUNT_ID
         deal_body["contacts_added_list"] = [ref("person", "/contact/id")]
-        calls.append(upsert("deal", DEAL, {"name": deal.fields["name"]}, deal_body))
+        calls.append(deal_step(settings, deal.fields["name"], deal_body, company is not None))
     return Plan(calls, sorted(ignored))
 
 

@@ -1,22 +1,28 @@
-"""Who a message is about in Freshsales: a lead or a contact, and how to find them."""
+"""Who a message is about in Freshsales: a lead or a contact, and how to find or write them."""
 
 from __future__ import annotations
 
 from translator.errors import InvalidEvent, child, describe
 from translator.fields import CONTACT, LEAD, Record
 from translator.message import is_email, resolve_email
-from translator.plan import JSON, Call
+from translator.plan import JSON, Call, path_ref
 from translator.settings import Settings
-from translator.traits import SNAKE_NAMES
+from translator.traits import spelled
 
 __all__ = [
+    "PERSON_ID",
     "asks_for_contact",
     "context_traits",
+    "create_person",
     "find_person",
+    "lead_step",
     "person_record",
     "upsert",
     "user_email",
 ]
+
+# The id of the person a `/lookup` step found or made, as a path segment.
+PERSON_ID = path_ref("person", "/targetable_id")
 
 
 def asks_for_contact(traits: dict[str, JSON], path: str) -> bool:
@@ -24,10 +30,7 @@ def asks_for_contact(traits: dict[str, JSON], path: str) -> bool:
 
     The value is true, false, or those words as strings in any case (the seed sends "true").
     """
-    found: tuple[str, JSON] | None = None
-    for key, value in traits.items():
-        if SNAKE_NAMES[key] == "fs_contact" and (found is None or key == "fs_contact"):
-            found = (key, value)
+    found = spelled(traits, "fs_contact")
     if found is None or found[1] is None or isinstance(found[1], bool):
         return found is not None and found[1] is True
     key, value = found
@@ -74,10 +77,45 @@ def upsert(name: str, record: Record, key: dict[str, JSON], body: dict[str, JSON
     return Call(name, "POST", record.upsert_path, {"unique_identifier": key, record.key: body})
 
 
-def find_person(settings: Settings, email: str | None, user_id: str | None) -> Call:
-    """The `person` step of an activity: look the person up, by email when known.
+def create_person(settings: Settings, record: Record, email: str, body: dict[str, JSON]) -> Call:
+    """The `person` write after a lookup found nobody with this email.
 
-    With an email, nobody found means the person is upserted with the email alone, so an event
+    Contacts are upserted by email (both hosts have it). A lead is created with `POST /leads`
+    unless `Settings.lead_write` is "upsert": no public client calls `/leads/upsert`, and a real
+    account may answer it 404 (evidence: Leads).
+    """
+    if record is LEAD and settings.lead_write == "find":
+        return Call("person", "POST", LEAD.path, {LEAD.key: body})
+    return upsert("person", record, {"emails": email}, body)
+
+
+def lead_step(settings: Settings, email: str, body: dict[str, JSON]) -> Call:
+    """identify's write of a lead: looked up by email, then updated or created; or upserted
+    when `Settings.lead_write` is "upsert"."""
+    if settings.lead_write == "upsert":
+        return upsert("person", LEAD, {"emails": email}, body)
+    return Call(
+        "person",
+        "GET",
+        "/lookup",
+        None,
+        {"q": email, "f": "email", "entities": "lead"},
+        fallback=create_person(settings, LEAD, email, body),
+        found=Call("person", "PUT", f"{LEAD.path}/{PERSON_ID}", {LEAD.key: body}),
+    )
+
+
+def find_person(
+    settings: Settings,
+    email: str | None,
+    user_id: str | None,
+    record: Record | None = None,
+    extra: dict[str, JSON] | None = None,
+) -> Call:
+    """The `person` step of an activity or a group: look the person up, by email when known.
+
+    With an email, nobody found means the person is created with the email (and `extra`), as a
+    `record` (a lead on the classic host, a contact on the Suite host, by default), so an event
     for an unseen visitor is not lost; contacts are looked up before leads, so an existing
     contact never gets a twin lead. With only a userId there is nothing to create a person with.
     """
@@ -94,8 +132,7 @@ def find_person(settings: Settings, email: str | None, user_id: str | None) -> C
     body: dict[str, JSON] = {"email": email}
     if user_id is not None:
         body["external_id"] = user_id
-    record = CONTACT if settings.suite else LEAD
+    body.update(extra or {})
+    created = create_person(settings, record or person_record(settings, False), email, body)
     query = {"q": email, "f": "email", "entities": entities}
-    return Call(
-        "person", "GET", "/lookup", None, query, upsert("person", record, {"emails": email}, body)
-    )
+    return Call("person", "GET", "/lookup", None, query, fallback=created)

@@ -1,17 +1,47 @@
 """The plan format: the Freshsales calls one Segment message becomes, as plain data.
 
-A plan is what `translate` returns and what contract files store. Two placeholders may stand
-anywhere inside a call's body; the client fills them at delivery time:
+A plan is what `translate` returns and what contract files store. The client carries it out in
+order; nothing in it is code.
+
+**Placeholders** stand anywhere inside a call's body and are filled at delivery time:
 
 * `{"$ref": "<call name>#<JSON pointer>"}` - a value from an earlier call's result, e.g.
   `{"$ref": "account#/sales_account/id"}`.
 * `{"$lookup": "<selector>", "name": "<display name>"}` - the id of the picklist entry with that
-  name, from `GET /selector/<selector>`, e.g. the sales activity type "Segment Event".
+  name, from `GET /selector/<selector>` (fetched once per client), e.g. the sales activity type
+  "Segment Event". Owners are users, found by email: `{"$lookup": "owners", "email": "..."}`.
+* `{"$owner": [{"from": "<where>", "value": <value or placeholder>}, ...]}` - the owner of a
+  sales activity: the first source whose value is not null, in order. `from` says where it
+  comes from: `properties.ownerId` (or `properties.owner_id`, the message), `person` (the
+  person's own owner, `{"$ref": "person#/owner_id"}`) or `Settings.owner` (an id, or a
+  `$lookup` of owners by email). A `$ref` to nothing counts as null; when no source gives an
+  owner the message is rejected.
+* `{"$link": <account id>, "to": <the contact's sales_accounts>}` - the contact's accounts with
+  this one added: the existing ones in their order, each keeping `is_primary`, then the new one
+  (primary only when it is the first). When the account is already there, the call holding the
+  placeholder is not made: the link exists.
 
-A call to `GET /lookup` finds a person; its result is
-`{"targetable_type": "Contact" | "Lead", "targetable_id": <id>}` for the first record found (in
-the order of the `entities` query). When nobody is found, its `fallback` call is made instead
-(an upsert) and its response reduced to the same shape; with no fallback the message is rejected.
+A call's **path** may hold `{<call name>#<JSON pointer>}` segments, filled like `$ref`, e.g.
+`/leads/{person#/targetable_id}`.
+
+**Find calls** look a record up before writing it:
+
+* `GET /lookup` finds a person. Its result is
+  `{"targetable_type": "Contact" | "Lead", "targetable_id": <id>, "owner_id": <id or null>,
+  "created": <bool>}` for the first record found (in the order of the `entities` query).
+* A `GET` with `match: {"list": "<JSON pointer>", "where": {"<field>": <value>, ...}}` finds the
+  first element of that list in its answer whose fields equal `where` (e.g. a deal by name among
+  `GET /sales_accounts/{id}?include=deals`). Its result is the element found.
+
+When a find call finds a record, its `found` call is made (if any; the find call's name then
+refers to the record found, e.g. `PUT /leads/{person#/targetable_id}`). When it finds nothing,
+its `fallback` call is made instead (if any). The find call's result is then that call's
+answer, reduced to the person shape above for `/lookup` (`created` is true when the fallback
+made the person). With neither a record nor a fallback a find call has no result: a call that
+needs it is rejected, one whose `when` names it is skipped.
+
+A call with **`when`** `{"<call name>#<JSON pointer>": <value>, ...}` is made only when each
+pointer into an earlier result holds that value; otherwise it is skipped and has no result.
 """
 
 from __future__ import annotations
@@ -20,12 +50,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-__all__ = ["JSON", "Call", "Plan", "lookup_placeholder", "ref"]
+__all__ = [
+    "JSON",
+    "Call",
+    "Plan",
+    "link_placeholder",
+    "lookup_placeholder",
+    "owner_placeholder",
+    "path_ref",
+    "ref",
+]
 
 JSON: TypeAlias = Any
 """A value as decoded from JSON: dict, list, str, int, float, bool or None."""
 
 _METHODS = frozenset({"GET", "POST", "PUT", "DELETE"})
+_KEYS = frozenset({"name", "method", "path", "body", "query", "fallback", "found", "match", "when"})
 
 
 def ref(call: str, pointer: str) -> dict[str, str]:
@@ -33,9 +73,24 @@ def ref(call: str, pointer: str) -> dict[str, str]:
     return {"$ref": f"{call}#{pointer}"}
 
 
+def path_ref(call: str, pointer: str) -> str:
+    """A path segment filled from an earlier call's result."""
+    return f"{{{call}#{pointer}}}"
+
+
 def lookup_placeholder(selector: str, name: str) -> dict[str, str]:
     """A placeholder for the id of the picklist entry `name` of `GET /selector/<selector>`."""
     return {"$lookup": selector, "name": name}
+
+
+def owner_placeholder(sources: list[tuple[str, JSON]]) -> dict[str, JSON]:
+    """A placeholder for an activity's owner: the first of (where, value) that is not null."""
+    return {"$owner": [{"from": where, "value": value} for where, value in sources]}
+
+
+def link_placeholder(account: JSON, existing: JSON) -> dict[str, JSON]:
+    """A placeholder for a contact's accounts (`existing`) with `account` added."""
+    return {"$link": account, "to": existing}
 
 
 # Not frozen: a frozen dataclass costs four times as much to build, and plans are built per event.
@@ -48,8 +103,10 @@ class Call:
          body={"unique_identifier": {"name": "Acme"}, "sales_account": {"name": "Acme"}})
     ```
 
-    `path` is relative to the account's base URL; `query` holds query parameters; `fallback` is
-    the call made when a `GET /lookup` finds nobody.
+    `path` is relative to the account's base URL; `query` holds query parameters. A find call
+    (`GET /lookup`, or a GET with `match`) makes its `found` call when it finds a record and
+    its `fallback` call when it does not; `when` makes a call depend on earlier results (see
+    the module doc).
     """
 
     name: str
@@ -58,6 +115,14 @@ class Call:
     body: JSON = None
     query: dict[str, str] | None = None
     fallback: Call | None = None
+    found: Call | None = None
+    match: dict[str, JSON] | None = None
+    when: dict[str, JSON] | None = None
+
+    @property
+    def finds(self) -> bool:
+        """Whether this call looks a record up (a person, or a list element by `match`)."""
+        return self.method == "GET" and (self.match is not None or self.path == "/lookup")
 
     def to_json(self) -> dict[str, JSON]:
         """This call as a JSON-serialisable dict (optional parts left out when unset)."""
@@ -69,6 +134,12 @@ class Call:
         }
         if self.query is not None:
             data["query"] = dict(self.query)
+        if self.match is not None:
+            data["match"] = self.match
+        if self.when is not None:
+            data["when"] = dict(self.when)
+        if self.found is not None:
+            data["found"] = self.found.to_json()
         if self.fallback is not None:
             data["fallback"] = self.fallback.to_json()
         return data
@@ -78,7 +149,7 @@ class Call:
         """Read a call written by `to_json`; a ValueError names what is malformed."""
         if not isinstance(data, Mapping):
             raise ValueError(f"{where}: expected an object")
-        unknown = set(data) - {"name", "method", "path", "body", "query", "fallback"}
+        unknown = set(data) - _KEYS
         if unknown:
             raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
         name, method, path = data.get("name"), data.get("method"), data.get("path")
@@ -94,7 +165,17 @@ class Call:
             and all(isinstance(k, str) and isinstance(v, str) for k, v in query.items())
         ):
             raise ValueError(f"{where}.query: expected an object of strings")
-        fallback = data.get("fallback")
+        match = data.get("match")
+        if match is not None and not _is_match(match):
+            raise ValueError(
+                f'{where}.match: expected {{"list": "<JSON pointer>", "where": {{...}}}}'
+            )
+        when = data.get("when")
+        if when is not None and not (
+            isinstance(when, Mapping) and when and all(_is_ref(k) for k in when)
+        ):
+            raise ValueError(f'{where}.when: expected an object of {{"<call>#<pointer>": value}}')
+        found, fallback = data.get("found"), data.get("fallback")
         return cls(
             name=name,
             method=str(method),
@@ -102,7 +183,25 @@ class Call:
             body=data.get("body"),
             query=None if query is None else dict(query),
             fallback=None if fallback is None else cls.from_json(fallback, f"{where}.fallback"),
+            found=None if found is None else cls.from_json(found, f"{where}.found"),
+            match=None if match is None else dict(match),
+            when=None if when is None else dict(when),
         )
+
+
+def _is_ref(text: object) -> bool:
+    return isinstance(text, str) and "#" in text and not text.startswith("#")
+
+
+def _is_match(match: object) -> bool:
+    return (
+        isinstance(match, Mapping)
+        and set(match) == {"list", "where"}
+        and isinstance(match["list"], str)
+        and (match["list"] == "" or match["list"].startswith("/"))
+        and isinstance(match["where"], Mapping)
+        and bool(match["where"])
+    )
 
 
 @dataclass(slots=True)

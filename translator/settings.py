@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Final, Literal, TypeAlias, get_args
 from urllib.parse import urlsplit
 
-from translator.errors import SettingsError
+from translator.errors import SettingsError, describe
+from translator.message import is_email
 
-__all__ = ["DEFAULT_ACTIVITY_TYPES", "Settings"]
+__all__ = ["DEFAULT_ACTIVITY_TYPES", "Owner", "Settings", "WriteMode"]
 
 CLASSIC_SUFFIX: Final = ".freshsales.io"
 SUITE_SUFFIX: Final = ".myfreshworks.com"
@@ -31,6 +32,12 @@ DEFAULT_ACTIVITY_TYPES: Final = {
 }
 _TYPE_NAME_LIMIT: Final = 255
 
+WriteMode: TypeAlias = Literal["find", "upsert"]
+"""How leads and deals are written: found first then updated or created, or upserted."""
+Owner: TypeAlias = int | str
+"""A Freshsales user: their id, or their email."""
+_WRITE_MODES: Final[dict[str, WriteMode]] = {mode: mode for mode in get_args(WriteMode)}
+
 
 class Settings:
     """The Freshsales account a translator and a client talk to.
@@ -51,12 +58,25 @@ class Settings:
       domain's host kind (`/api` or `/crm/sales/api`) is appended.
     * **track_activity_type**, **page_activity_type**, **screen_activity_type** - names of the
       Freshsales sales activity types that track, page and screen calls are recorded as.
+    * **owner** - who owns the sales activities whose message names no owner and whose person
+      has none: a Freshsales user id, or a user's email (looked up once in
+      `GET /selector/owners`). Without one, such messages are rejected: a real account
+      refuses an activity without an owner.
+    * **lead_write** - `"find"` (default): a lead is looked up by email, then updated
+      (`PUT /leads/{id}`) or created (`POST /leads`); `"upsert"`: one `POST /leads/upsert`,
+      for accounts known to have it.
+    * **deal_write** - `"find"` (default): a deal is looked up by name among the deals of the
+      person's account (or of the contact), then updated or created; `"upsert"`: one
+      `POST /deals/upsert` keyed by name, for accounts known to accept it.
     """
 
     __slots__ = (
         "_api_key",
         "base_url",
+        "deal_write",
         "domain",
+        "lead_write",
+        "owner",
         "page_activity_type",
         "screen_activity_type",
         "suite",
@@ -69,6 +89,9 @@ class Settings:
     track_activity_type: str
     page_activity_type: str
     screen_activity_type: str
+    owner: Owner | None
+    lead_write: WriteMode
+    deal_write: WriteMode
     _api_key: str
 
     def __init__(
@@ -80,6 +103,9 @@ class Settings:
         track_activity_type: str = DEFAULT_ACTIVITY_TYPES["track"],
         page_activity_type: str = DEFAULT_ACTIVITY_TYPES["page"],
         screen_activity_type: str = DEFAULT_ACTIVITY_TYPES["screen"],
+        owner: Owner | None = None,
+        lead_write: WriteMode = "find",
+        deal_write: WriteMode = "find",
     ) -> None:
         host, suite = _parse_domain(domain)
         set_ = object.__setattr__
@@ -95,6 +121,9 @@ class Settings:
             ("screen_activity_type", screen_activity_type),
         ):
             set_(self, name, _check_type_name(name, value))
+        set_(self, "owner", _check_owner(owner))
+        set_(self, "lead_write", _check_write_mode("lead_write", lead_write))
+        set_(self, "deal_write", _check_write_mode("deal_write", deal_write))
 
     @property
     def api_key(self) -> str:
@@ -126,7 +155,8 @@ class Settings:
             f"Settings(domain={self.domain!r}, base_url={self.base_url!r}, api_key='***', "
             f"track_activity_type={self.track_activity_type!r}, "
             f"page_activity_type={self.page_activity_type!r}, "
-            f"screen_activity_type={self.screen_activity_type!r})"
+            f"screen_activity_type={self.screen_activity_type!r}, owner={self.owner!r}, "
+            f"lead_write={self.lead_write!r}, deal_write={self.deal_write!r})"
         )
 
     __str__ = __repr__
@@ -182,3 +212,24 @@ def _check_type_name(setting: str, value: object) -> str:
             setting, f"expected the name of a Freshsales sales activity type, got {value!r}"
         )
     return value
+
+
+def _check_owner(owner: object) -> Owner | None:
+    if owner is None:
+        return None
+    if isinstance(owner, int) and not isinstance(owner, bool) and owner > 0:
+        return owner
+    if isinstance(owner, str) and is_email(owner.strip()):
+        return owner.strip()
+    raise SettingsError(
+        "owner",
+        f"expected a Freshsales user id (a positive integer) or a user's email, got "
+        f"{describe(owner)}",
+    )
+
+
+def _check_write_mode(setting: str, value: object) -> WriteMode:
+    mode = _WRITE_MODES.get(value) if isinstance(value, str) else None
+    if mode is not None:
+        return mode
+    raise SettingsError(setting, f'expected "find" or "upsert", got {describe(value)}')

@@ -23,7 +23,7 @@ from translator.errors import InvalidEvent, child, describe
 from translator.fields import ADDRESS_PARTS, FieldType, Record
 from translator.plan import JSON
 
-__all__ = ["SNAKE_NAMES", "Mapped", "map_traits", "object_trait", "snake_case"]
+__all__ = ["SNAKE_NAMES", "Mapped", "map_traits", "object_trait", "snake_case", "spelled"]
 
 _WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
@@ -46,6 +46,16 @@ SNAKE_NAMES: Final = _SnakeNames()
 def snake_case(key: str) -> str:
     """camelCase to snake_case: `firstName` → `first_name`, `EMAIL` → `email`."""
     return SNAKE_NAMES[key]
+
+
+def spelled(holder: dict[str, JSON], name: str) -> tuple[str, JSON] | None:
+    """(key, value) of the key of `holder` that is `name` in snake_case; the key spelled
+    exactly so wins over other spellings, else the later one."""
+    found: tuple[str, JSON] | None = None
+    for key, value in holder.items():
+        if SNAKE_NAMES[key] == name and (found is None or found[0] != name):
+            found = (key, value)
+    return found
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ import orjson
 from ..config import AccountConfig, FakeConfig
 from ..models import operations
 from ..models.accounts import Account
+from ..models.bulk import BulkQueue
 from ..models.errors import ApiError, bad_request
 from .clock import FakeClock
 from .faults import FaultInjector
@@ -45,14 +46,18 @@ class Backend:
         self.faults = FaultInjector(config.faults)
         self._seed = _read_seed(config.seed_file)
         self._accounts: list[Account] = []
+        self.bulk = BulkQueue(config.bulk_job_seconds)
         try:
             self.reset()
         except ApiError as error:
             raise ValueError(f"invalid configuration: {'; '.join(error.messages)}") from error
 
     def reset(self) -> None:
+        """Back to the config: its accounts (with their configured variants), no bulk jobs, the
+        clock, journal and faults as they started, then the seed file."""
         with self.lock:
             self._accounts = []
+            self.bulk = BulkQueue(self.config.bulk_job_seconds)
             self.clock.reset()
             self.journal.clear()
             self.faults.configure(self.config.faults)
@@ -61,6 +66,11 @@ class Backend:
             if self._seed is not None:
                 target = self._seed.get("domain") if isinstance(self._seed, dict) else None
                 operations.seed(self.account_for_domain(target), self._seed, now=self.clock.now())
+
+    def run_due_jobs(self) -> None:
+        """Run the bulk jobs the clock has reached; called before any request reads state."""
+        with self.lock:
+            self.bulk.run_due(self.clock.now())
 
     def add_account(self, config: AccountConfig) -> Account:
         with self.lock:

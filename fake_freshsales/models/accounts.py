@@ -13,6 +13,7 @@ from .fields import Choice, CustomField, CustomType, settings_type
 from .ratelimit import RateLimiter
 from .selectors import Selectors
 from .store import IdSequence, RecordStore
+from .variants import Variants
 
 # Each account numbers its records in its own band of large ids (reference §1: ids such as
 # 70042006456), so ids never collide across accounts and repeat exactly after a reset.
@@ -30,6 +31,8 @@ class Account:
     def __init__(self, config: AccountConfig, index: int) -> None:
         base = _FIRST_BAND + index * _BAND_SIZE
         self.config = config
+        # Changed at run time through the admin API; a reset goes back to the config's.
+        self.variants = Variants.from_mapping(config.variants)
         self.new_record_id = IdSequence(base + 1)
         self.new_aux_id = IdSequence(base + _AUX_OFFSET + 1)
         self.user: dict[str, Any] = {
@@ -58,7 +61,7 @@ class Account:
 
     @property
     def strict(self) -> bool:
-        return self.config.strict
+        return self.variants.custom_fields == "strict"
 
     def custom_fields(self, entity: Entity) -> dict[str, CustomField]:
         return self._custom.get(entity.plural, {})

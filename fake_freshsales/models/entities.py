@@ -22,8 +22,19 @@ class Entity:
     classic_only: bool = False
     has_custom_fields: bool = True
     is_person: bool = False
-    # Sales activities belong to the API user unless the request names an owner.
-    owned_by_default: bool = False
+    # Sales activities have an owner: required, or the API user's (the owner_required switch).
+    has_owner: bool = False
+    # What links a record to an account; lookup rows leave it out (E2, E3).
+    account_links: tuple[str, ...] = ()
+    # What `?include=` may name on GET /<plural>/{id} (claim: side-loading, freshsales-api.md
+    # §3.5): "deals" comes back beside the record; a contact's "sales_accounts" is embedded
+    # already (S10), so naming it changes nothing. [I] No other side-load is modelled.
+    includes: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """How messages name one record: "sales account"."""
+        return self.singular.replace("_", " ")
 
     def field(self, name: str) -> f.Field | None:
         return _FIELD_INDEX[self.plural].get(name)
@@ -40,6 +51,7 @@ LEADS = Entity(
     unique="emails",
     classic_only=True,
     is_person=True,
+    account_links=("company",),
 )
 CONTACTS = Entity(
     "contacts",
@@ -49,6 +61,8 @@ CONTACTS = Entity(
     identifiers=_PERSON_KEYS,
     unique="emails",
     is_person=True,
+    account_links=("sales_account_id", "sales_accounts"),
+    includes=("deals", "sales_accounts"),
 )
 SALES_ACCOUNTS = Entity(
     "sales_accounts",
@@ -58,9 +72,13 @@ SALES_ACCOUNTS = Entity(
     required=("name",),
     identifiers=("name",),
     unique="name",
+    includes=("deals",),
 )
-# Deal names may repeat; an upsert by name picks the oldest deal of that name.
-DEALS = Entity("deals", "deal", "Deal", f.DEAL_FIELDS, required=("name",), identifiers=("name",))
+# Deals are upserted by id (E4); by name only under the deal_upsert_by_name switch, and since
+# deal names may repeat, that picks the oldest deal of the name.
+DEALS = Entity(
+    "deals", "deal", "Deal", f.DEAL_FIELDS, required=("name",), identifiers=("id", "name")
+)
 SALES_ACTIVITIES = Entity(
     "sales_activities",
     "sales_activity",
@@ -75,7 +93,7 @@ SALES_ACTIVITIES = Entity(
         "targetable_id",
     ),
     has_custom_fields=False,
-    owned_by_default=True,
+    has_owner=True,
 )
 NOTES = Entity(
     "notes",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-NOT_FOUND = "The resource you have specified cannot be found."
+# [I] No real answer to an unknown route was found; kept short and generic.
+ROUTE_NOT_FOUND = "Not found."
 
 
 class ApiError(Exception):
@@ -23,8 +24,17 @@ def bad_request(*messages: str) -> ApiError:
     return ApiError(400, *messages)
 
 
-def not_found() -> ApiError:
-    return ApiError(404, NOT_FOUND)
+def not_found(label: str) -> ApiError:
+    """A record id the account does not hold, e.g. "The sales account is not in the CRM.".
+
+    The "is not in the CRM" tail was seen live for contacts (E3); [I] the "The <label>" prefix.
+    """
+    return ApiError(404, f"The {label} is not in the CRM.")
+
+
+def route_not_found() -> ApiError:
+    """A route that does not exist (or not on this host, or not with this account's switches)."""
+    return ApiError(404, ROUTE_NOT_FOUND)
 
 
 def type_invalid(field: str) -> str:
@@ -32,9 +42,15 @@ def type_invalid(field: str) -> str:
     return f"The type for {field} is invalid."
 
 
+def invalid_param(name: str) -> str:
+    """A query parameter with a value the route cannot use, e.g. "Invalid f provided."."""
+    return f"Invalid {name} provided."
+
+
 def invalid_link(field: str) -> str:
-    """A link to a record that does not exist, worded like "Invalid contact status provided."."""
-    return f"Invalid {field} provided."
+    """A link to something that does not exist: `contact_status_id` gives "Invalid contact
+    status provided." (seen live, E3); [I] the same wording for every other `<x>_id`."""
+    return invalid_param(field.removesuffix("_id").replace("_", " "))
 
 
 def blank(label: str) -> str:

@@ -14,6 +14,7 @@ class Kind(enum.Enum):
     """How a standard field is typed in requests, stored, and rendered."""
 
     TEXT = "text"
+    WEBSITE = "website"  # a string that must look like a host name or URL
     EMAIL = "email"  # the primary email: a string, stored in the emails list
     EMAILS = "emails"  # a string, a list of strings, or a list of {"value", ...} objects
     INTEGER = "integer"
@@ -67,6 +68,8 @@ class Field:
     link: str | None = None
     picklist: str | None = None
     nested: tuple[Field, ...] = ()
+    # The longest text accepted; None for no limit.
+    max_length: int | None = None
 
     @property
     def label(self) -> str:
@@ -85,8 +88,12 @@ def _picks(*pairs: tuple[str, str]) -> tuple[Field, ...]:
     return tuple(Field(name, Kind.INTEGER, picklist=selector) for name, selector in pairs)
 
 
+# [I] The limit: E3 saw a 300-character first name refused; 255 is Rails' string column size.
+_NAME_LENGTH = 255
+
 PERSON_FIELDS: tuple[Field, ...] = (
-    *_text("first_name", "last_name"),
+    Field("first_name", Kind.TEXT, max_length=_NAME_LENGTH),
+    Field("last_name", Kind.TEXT, max_length=_NAME_LENGTH),
     Field("email", Kind.EMAIL),
     Field("emails", Kind.EMAILS),
     *_text(
@@ -150,7 +157,8 @@ LEAD_FIELDS: tuple[Field, ...] = (
 )
 
 SALES_ACCOUNT_FIELDS: tuple[Field, ...] = (
-    *_text("name", "address", "city", "state", "zipcode", "country", "phone", "website"),
+    *_text("name", "address", "city", "state", "zipcode", "country", "phone"),
+    Field("website", Kind.WEBSITE),
     Field("number_of_employees", Kind.INTEGER),
     Field("annual_revenue", Kind.NUMBER),
     *_picks(
@@ -254,6 +262,7 @@ def settings_type(spec: Field) -> str:
 
 _SETTINGS_TYPES = {
     Kind.TEXT: "text",
+    Kind.WEBSITE: "text",
     Kind.EMAIL: "email",
     Kind.EMAILS: "email",
     Kind.INTEGER: "number",

@@ -16,6 +16,8 @@ class WindowState:
     limit: int
     remaining: int
     reset_seconds: int
+    # The epoch second (on the fake clock) the window resets at.
+    reset_at: int
 
 
 class _Window:
@@ -38,7 +40,7 @@ class _Window:
         self._roll(now)
         end = (self._index + 1) * self.length
         reset = max(1, math.ceil(end - now))
-        return WindowState(self.period, self.limit, self.limit - self._used, reset)
+        return WindowState(self.period, self.limit, self.limit - self._used, reset, end)
 
     def consume(self) -> None:
         self._used += 1

@@ -41,6 +41,14 @@ class Renderer:
     def many(self, records: list[Record]) -> list[dict[str, Any]]:
         return [self.one(record) for record in records]
 
+    def lookup_rows(self, records: list[Record]) -> list[dict[str, Any]]:
+        """Records as GET /lookup lists them: without their links to accounts (E2, E3)."""
+        rows = self.many(records)
+        for row, record in zip(rows, records, strict=True):
+            for name in record.entity.account_links:
+                del row[name]
+        return rows
+
     def one(self, record: Record) -> dict[str, Any]:
         entity = record.entity
         body: dict[str, Any] = {"id": record.id}
@@ -58,7 +66,7 @@ class Renderer:
             body["links"] = self._links(entity, record.id)
             body["is_deleted"] = False
         if entity is SALES_ACCOUNTS:
-            body.update(self._open_deals(record.id))
+            body.update(self._open_deals(record))
         if entity is DEALS:
             body["contact_ids"] = list(record.contact_ids)
         if entity in (SALES_ACTIVITIES, NOTES):
@@ -105,11 +113,7 @@ class Renderer:
         base = f"{self._link_root}/{entity.plural}/{record_id}"
         return {"notes": f"{base}/notes?include=creater", "activities": f"{base}/activities"}
 
-    def _open_deals(self, account_id: int) -> dict[str, Any]:
-        deals = [
-            deal
-            for deal in self._account.store.all(DEALS)
-            if deal.values.get("sales_account_id") == account_id
-        ]
+    def _open_deals(self, account: Record) -> dict[str, Any]:
+        deals = self._account.store.deals_of(account)
         total = sum((Decimal(str(deal.values.get("amount", 0))) for deal in deals), Decimal(0))
         return {"open_deals_amount": decimal_string(total), "open_deals_count": len(deals)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .errors import bad_request, blank, not_found
+from .errors import bad_request, blank, route_not_found, type_invalid
 from .store import IdSequence
 
 # Freshsales' default sales activity types (reference §4.1, recorded by S10): name,
@@ -20,6 +20,8 @@ DEFAULT_ACTIVITY_TYPES: tuple[tuple[str, bool, bool, int], ...] = (
     ("Reminder", False, False, 5),
     ("SMS Incoming", True, False, 8),
 )
+# [I] Which default type needs an outcome is unknown; a phone call is the one that has one.
+OUTCOME_MANDATORY = frozenset({"Phone"})
 
 # [I] Plausible entries; the real ones are configured per Freshsales account.
 PICKLISTS: dict[str, tuple[str, ...]] = {
@@ -85,12 +87,26 @@ class Selectors:
                 for position, name in enumerate(names, start=1)
             ]
         self._lists[ACTIVITY_TYPES] = [
-            self._activity_type(name, in_conversation, checked_in, position, is_default=True)
+            self._activity_type(
+                name,
+                in_conversation,
+                checked_in,
+                position,
+                is_default=True,
+                outcome_mandatory=name in OUTCOME_MANDATORY,
+            )
             for name, in_conversation, checked_in, position in DEFAULT_ACTIVITY_TYPES
         ]
 
     def _activity_type(
-        self, name: str, in_conversation: bool, checked_in: bool, position: int, *, is_default: bool
+        self,
+        name: str,
+        in_conversation: bool,
+        checked_in: bool,
+        position: int,
+        *,
+        is_default: bool,
+        outcome_mandatory: bool,
     ) -> dict[str, Any]:
         return {
             "partial": True,
@@ -101,25 +117,41 @@ class Selectors:
             "position": position,
             "is_default": is_default,
             "is_checkedin": checked_in,
+            # [I] No type is known to demand a check-in.
+            "is_checkedin_mandatory": False,
+            "is_outcome_mandatory": outcome_mandatory,
         }
 
     def render(self, selector: str) -> dict[str, list[dict[str, Any]]]:
         if selector == OWNERS:
             return {"users": [dict(self._user)]}
         if selector not in self._lists:
-            raise not_found()
+            raise route_not_found()
         return {selector: [dict(entry) for entry in self._lists[selector]]}
 
-    def has(self, selector: str, entry_id: object) -> bool:
-        return any(entry["id"] == entry_id for entry in self._lists[selector])
+    def _entry(self, selector: str, entry_id: object) -> dict[str, Any] | None:
+        entries = [self._user] if selector == OWNERS else self._lists[selector]
+        return next((entry for entry in entries if entry["id"] == entry_id), None)
 
-    def add_activity_type(self, name: object) -> dict[str, Any]:
+    def has(self, selector: str, entry_id: object) -> bool:
+        return self._entry(selector, entry_id) is not None
+
+    def needs_outcome(self, type_id: object) -> bool:
+        """Whether activities of this type must name a sales_activity_outcome_id."""
+        entry = self._entry(ACTIVITY_TYPES, type_id)
+        return entry is not None and bool(entry["is_outcome_mandatory"])
+
+    def add_activity_type(self, name: object, outcome_mandatory: object = False) -> dict[str, Any]:
         if not isinstance(name, str) or not name.strip():
             raise bad_request(blank("Name"))
+        if not isinstance(outcome_mandatory, bool):
+            raise bad_request(type_invalid("outcome_mandatory"))
         types = self._lists[ACTIVITY_TYPES]
         if any(entry["name"].casefold() == name.casefold() for entry in types):
             raise bad_request("Name has already been taken")
         position = max(entry["position"] for entry in types) + 1
-        entry = self._activity_type(name, False, False, position, is_default=False)
+        entry = self._activity_type(
+            name, False, False, position, is_default=False, outcome_mandatory=outcome_mandatory
+        )
         types.append(entry)
         return dict(entry)

@@ -9,8 +9,13 @@ from .entities import ALL_ENTITIES, CONTACTS, DEALS, NOTES, SALES_ACCOUNTS, SALE
 from .errors import not_found
 from .records import MATCH_KEYS, Record, match_key, unlink_account
 
-# The duplicate messages: the account one is recorded (S14), the email one by analogy [I].
-_TAKEN = {"emails": "Email has already been taken", "name": "Name has already been taken"}
+# Both recorded: a taken account name (E3, E8), a taken contact email (E3, "<email> already
+# exists.", [I] the same for leads).
+NAME_TAKEN = "Name has already been taken"
+
+
+def email_taken(value: str) -> str:
+    return f"{value} already exists."
 
 
 class IdSequence:
@@ -42,7 +47,7 @@ class RecordStore:
     def get(self, entity: Entity, record_id: int) -> Record:
         record = self.find(entity, record_id)
         if record is None:
-            raise not_found()
+            raise not_found(entity.label)
         return record
 
     def put(self, record: Record) -> None:
@@ -70,15 +75,39 @@ class RecordStore:
         ids = self._index[entity.plural][key].get(match_key(key, query), set())
         return [self._records[entity.plural][record_id] for record_id in sorted(ids)]
 
-    def conflict(self, record: Record) -> str | None:
-        """The duplicate message when another record already holds this one's unique value."""
+    def conflicts(self, record: Record) -> list[str]:
+        """The duplicate messages when other records already hold this one's unique values."""
         unique = record.entity.unique
         if unique is None:
-            return None
+            return []
         index = self._index[record.entity.plural][unique]
-        if any(index.get(value, set()) - {record.id} for value in record.match_keys(unique)):
-            return _TAKEN[unique]
-        return None
+
+        def taken(value: str) -> bool:
+            return bool(index.get(match_key(unique, value), set()) - {record.id})
+
+        if unique == "emails":
+            # Named as this record spells the address, whatever case the other one has.
+            return [email_taken(email.value) for email in record.emails if taken(email.value)]
+        name = record.values.get(unique)
+        return [NAME_TAKEN] if isinstance(name, str) and taken(name) else []
+
+    def deals_of(self, record: Record) -> list[Record]:
+        """The deals of an account (their `sales_account_id`) or of a contact (their
+        `contact_ids`), oldest first; no other record type has deals."""
+        if record.entity is SALES_ACCOUNTS:
+            return [d for d in self.all(DEALS) if d.values.get("sales_account_id") == record.id]
+        if record.entity is CONTACTS:
+            return [d for d in self.all(DEALS) if record.id in d.contact_ids]
+        return []
+
+    def targeting(self, dependent: Entity, entity: Entity, record_id: int) -> list[Record]:
+        """The sales activities or notes (`dependent`) whose target is this record."""
+        target = (entity.model, record_id)
+        return [
+            item
+            for item in self.all(dependent)
+            if (item.values.get("targetable_type"), item.values.get("targetable_id")) == target
+        ]
 
     def delete(self, entity: Entity, record_id: int) -> None:
         """Remove a record and every link to it [I]: Freshsales leaves no dangling ids."""
@@ -95,7 +124,5 @@ class RecordStore:
                 if record_id in deal.contact_ids:
                     deal.contact_ids.remove(record_id)
         for dependent in (SALES_ACTIVITIES, NOTES):
-            for item in self.all(dependent):
-                targets = (item.values.get("targetable_type"), item.values.get("targetable_id"))
-                if targets == (entity.model, record_id):
-                    self._remove(item)
+            for item in self.targeting(dependent, entity, record_id):
+                self._remove(item)

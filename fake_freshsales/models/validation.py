@@ -1,9 +1,12 @@
 """Type rules for request attributes: a body becomes a Patch, or a 400 listing every problem.
 
 Standard fields have strict JSON types (a string, an integer that is not a boolean, ...) and
-`null` clears them. Custom fields follow the account's mode: lenient drops an unknown or
-wrong-typed `cf_*` value silently (the Segment doc's troubleshooting implies this), strict
-answers 400; strict also refuses unknown top-level attributes, which lenient ignores.
+`null` clears them (so does an empty website); a few values of the right type are still
+refused, as seen live (E3): bad email addresses, over-long names, websites that are not host
+names. Custom fields follow the
+account's `custom_fields` switch: lenient drops an unknown or wrong-typed `cf_*` value silently
+(the Segment doc's troubleshooting implies this), strict answers 400; strict also refuses unknown
+top-level attributes, which lenient ignores.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?")
 # [I] Freshsales' own email rule is unknown; this refuses only what cannot be an address.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+# A host name or URL: [I] the rule; E3 saw a website refused, this refuses a space or no dot.
+_WEBSITE = re.compile(r"\S*\.\S*")
 
 
 class _Invalid:
@@ -147,15 +152,31 @@ def _is_tags(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(tag, str) for tag in value)
 
 
-def _all_emails(value: str | list[EmailInput]) -> bool:
-    if isinstance(value, str):
-        return is_email(value)
-    return all(is_email(item.value) for item in value)
+def invalid_email(value: str) -> str:
+    """Seen live: the message contains "invalid email address" (E3); [I] the value before it."""
+    return f"{value} is an invalid email address"
+
+
+def _bad_emails(value: str | list[EmailInput]) -> list[str]:
+    values = [value] if isinstance(value, str) else [item.value for item in value]
+    return [invalid_email(item) for item in values if not is_email(item)]
+
+
+def _format_messages(spec: Field, value: Any, name: str) -> list[str]:
+    """What E3 saw refused even with the right JSON type: bad addresses, long names, websites."""
+    if spec.kind in (Kind.EMAIL, Kind.EMAILS):
+        return _bad_emails(value)
+    if spec.kind is Kind.WEBSITE and not _WEBSITE.fullmatch(value):
+        return [f"{name} is not in required format"]
+    if spec.max_length is not None and len(value) > spec.max_length:
+        return [f"{spec.label} is not in required length"]
+    return []
 
 
 # Kinds whose request value is stored as sent once it has the right JSON type.
 _CHECKS: dict[Kind, Callable[[object], bool]] = {
     Kind.TEXT: _is_str,
+    Kind.WEBSITE: _is_str,
     Kind.EMAIL: _is_str,
     Kind.INTEGER: is_int,
     Kind.PRIMARY_ACCOUNT: is_int,
@@ -205,7 +226,8 @@ class _Checker:
                 if self.strict and key not in READ_ONLY:
                     self.messages.append(f"Unknown attribute {prefix}{key}.")
                 continue
-            if value is None:
+            # [I] An emptied website is cleared, not refused: forms send "" for a blank field.
+            if value is None or (spec.kind is Kind.WEBSITE and value == ""):
                 clean[key] = None
                 continue
             checked = self.value(spec, value, prefix)
@@ -225,10 +247,10 @@ class _Checker:
             result = _INVALID if parsed is None else parsed
         if result is _INVALID:
             self.messages.append(type_invalid(name))
-        elif spec.kind in (Kind.EMAIL, Kind.EMAILS) and not _all_emails(result):
-            self.messages.append("Email is invalid")
-            return _INVALID
-        return result
+            return result
+        refused = _format_messages(spec, result, name)
+        self.messages.extend(refused)
+        return _INVALID if refused else result
 
     def custom(self, body: object, patch: Patch) -> None:
         if body is None:

@@ -1,4 +1,5 @@
-"""The admin API under /_fake: reset, state, journal, accounts, fields, clock, seed, faults.
+"""The admin API under /_fake: reset, state, journal, accounts, variants, fields, clock, seed,
+faults.
 
 No auth, but only loopback clients are answered (see the pipeline). Admin calls are never
 rate-limited, faulted or journaled.
@@ -19,6 +20,8 @@ from ..models.entities import ALL_ENTITIES, BY_PLURAL
 from ..models.errors import bad_request, type_invalid
 from ..models.rendering import Renderer
 from ..models.validation import is_number
+from ..models.variants import VariantError
+from ..models.variants import describe as describe_variants
 from .common import backend, json_body, respond
 from .openapi import build_openapi
 
@@ -33,13 +36,6 @@ def _object(allowed: set[str]) -> Mapping[str, Any]:
     if unknown:
         raise bad_request(f"Unknown setting {unknown[0]}.")
     return body
-
-
-def _flag(body: Mapping[str, Any], key: str) -> bool:
-    value = body.get(key, False)
-    if not isinstance(value, bool):
-        raise bad_request(type_invalid(key))
-    return value
 
 
 def _string(body: Mapping[str, Any], key: str) -> str:
@@ -79,31 +75,56 @@ def journal() -> Response:
 
 @bp.post("/accounts")
 def add_account() -> Response:
-    body = _object({"domain", "api_key", "limits", "strict", "retry_after"})
+    body = _object({"domain", "api_key", "limits", "variants"})
     limits = body.get("limits", {})
     if not isinstance(limits, dict) or set(limits) - {"hourly", "per_minute"}:
         raise bad_request("limits must be an object with hourly and per_minute.")
+    variants = body.get("variants", {})
+    if not isinstance(variants, dict):
+        raise bad_request(type_invalid("variants"))
     try:
-        parsed_limits = Limits(**limits)
-    except ValueError as error:
-        raise bad_request(str(error)) from None
-    account = backend().add_account(
-        AccountConfig(
+        config = AccountConfig(
             domain=_string(body, "domain"),
             api_key=_string(body, "api_key"),
-            limits=parsed_limits,
-            strict=_flag(body, "strict"),
-            retry_after=_flag(body, "retry_after"),
+            limits=Limits(**limits),
+            variants=variants,
         )
-    )
+    except ValueError as error:  # a bad limit, or a VariantError naming the switch
+        raise bad_request(str(error)) from None
+    account = backend().add_account(config)
     described = {
         "domain": account.domain,
-        "limits": {"hourly": parsed_limits.hourly, "per_minute": parsed_limits.per_minute},
-        "strict": account.strict,
-        "retry_after": account.config.retry_after,
+        "limits": {"hourly": config.limits.hourly, "per_minute": config.limits.per_minute},
+        "variants": account.variants.as_dict(),
         "user": account.user,
     }
     return respond({"account": described}, 201)
+
+
+def _variants(domain: object) -> Response:
+    account = backend().account_for_domain(domain)
+    return respond({"domain": account.domain, "variants": describe_variants(account.variants)})
+
+
+@bp.get("/variants")
+def variants() -> Response:
+    return _variants(request.args.get("domain"))
+
+
+@bp.post("/variants")
+def set_variants() -> Response:
+    body = json_body()
+    if not isinstance(body, dict):
+        raise bad_request(operations.BODY_NOT_OBJECT)
+    values = {name: value for name, value in body.items() if name != "domain"}
+    account = backend().account_for_domain(body.get("domain"))
+    try:
+        changed = account.variants.changed(values)
+    except VariantError as error:
+        raise bad_request(str(error)) from None
+    # One assignment, after every value passed: a refused change leaves all switches as they were.
+    account.variants = changed
+    return _variants(account.domain)
 
 
 @bp.post("/fields")

@@ -21,6 +21,7 @@ SUITE_ROOT = "/crm/sales/api"
 ADMIN_ROOT = "/_fake"
 EXTENSION = "fake_freshsales"
 INVALID_JSON = "The request body is not valid JSON."
+NOT_JSON_MEDIA_TYPE = "Invalid or missing attributes"
 
 
 def under(path: str, root: str) -> bool:
@@ -48,11 +49,15 @@ class ApiCall:
     def now(self) -> float:
         return self.backend.clock.now()
 
+    @property
+    def renderer(self) -> Renderer:
+        return Renderer(self.account, self.backend.clock.zone, classic=self.classic)
+
     def render(self, record: Record) -> dict[str, Any]:
-        return Renderer(self.account, self.backend.clock.zone, classic=self.classic).one(record)
+        return self.renderer.one(record)
 
     def render_many(self, records: list[Record]) -> list[dict[str, Any]]:
-        return Renderer(self.account, self.backend.clock.zone, classic=self.classic).many(records)
+        return self.renderer.many(records)
 
 
 def api_call() -> ApiCall:
@@ -60,10 +65,15 @@ def api_call() -> ApiCall:
 
 
 def json_body() -> Any:
-    """The parsed body; an empty body counts as `{}` (Rails reads it as no params) [I]."""
+    """The parsed body; an empty body counts as `{}` (Rails reads it as no params) [I].
+
+    The API refuses a body sent as anything but JSON (E3); the admin API does not care.
+    """
     data = request.get_data(cache=True)
     if not data.strip():
         return {}
+    if is_api_path(request.path) and request.mimetype != "application/json":
+        raise bad_request(NOT_JSON_MEDIA_TYPE)
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
@@ -74,14 +84,6 @@ def respond(payload: Any, status: int = 200) -> Response:
     # Kept for the journal, which records the answer without parsing it back.
     g.payload = payload
     return Response(orjson.dumps(payload), status=status, mimetype="application/json")
-
-
-def no_content(status: int) -> Response:
-    g.payload = None
-    response = Response(status=status)
-    # No body, so no media type either (werkzeug would otherwise claim text/html).
-    del response.headers["Content-Type"]
-    return response
 
 
 class EntityConverter(BaseConverter):

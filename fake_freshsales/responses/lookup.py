@@ -1,4 +1,7 @@
-"""GET /lookup: exact-match search, one nested list per requested record type (§3.1)."""
+"""GET /lookup: exact-match search, one nested list per requested record type (§3.1).
+
+Rows leave out the record's links to accounts (E2, E3); GET /<entity>/{id} has them.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ def lookup() -> Response:
     found = operations.lookup(call.account, request.args.to_dict(), classic=call.classic)
     return respond(
         {
-            entity.plural: {entity.plural: call.render_many(records)}
+            entity.plural: {entity.plural: call.renderer.lookup_rows(records)}
             for entity, records in found.items()
         }
     )

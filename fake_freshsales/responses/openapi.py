@@ -1,5 +1,9 @@
 """The OpenAPI 3 document of the fake's Freshsales routes, built from the same field tables
-the fake validates with, so the two cannot drift apart."""
+the fake validates with, so the two cannot drift apart.
+
+Where an answer depends on a switch of the account (`fake_freshsales.models.variants`), every
+answer the switch allows is documented, and the `x-fake-variants` extension lists the switches
+with their defaults."""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..config import StatusCodes
+from ..models.bulk import MAX_ITEMS
 from ..models.entities import (
     CRM_ENTITIES,
     DEALS,
+    LEADS,
     NOTES,
     SALES_ACCOUNTS,
     SALES_ACTIVITIES,
@@ -18,6 +24,7 @@ from ..models.entities import (
 from ..models.fields import Field, Kind
 from ..models.operations import LOOKUP_KEYS
 from ..models.selectors import NAMES as SELECTOR_NAMES
+from ..models.variants import SPECS, Variants, describe
 from .common import CLASSIC_ROOT, SUITE_ROOT
 
 __all__ = ["build_openapi"]
@@ -30,15 +37,29 @@ _RATE_HEADERS = {
     for name, text in (
         ("X-RateLimit-Limit", "The budget of the window with the fewest requests left."),
         ("X-RateLimit-Remaining", "Requests left in that window."),
-        ("X-RateLimit-Reset", "Whole seconds until that window resets."),
+        (
+            "X-RateLimit-Reset",
+            "Whole seconds until that window resets; with the reset_unit variant `epoch`, the "
+            "epoch second it resets at.",
+        ),
     )
+}
+_RETRY_AFTER = {
+    "Retry-After": {
+        "required": False,
+        "schema": {"type": "integer", "minimum": 0},
+        "description": "Seconds until the refusing window resets; only with the retry_after "
+        "variant.",
+    }
 }
 _ERROR_TEXT = {
     400: "Invalid request (JSON, envelope, types, links, duplicates).",
-    401: "Unknown API key.",
+    401: "Unknown API key: the auth_error_body variant picks the body.",
     404: "No such record or route.",
     429: "Over the hourly or per-minute budget.",
 }
+# The switches whose other reading removes a route: it then answers 404 like an unknown one.
+_LEADS_UPSERT_404 = "No such route: the leads_upsert variant is false (the default)."
 
 
 def _nullable(schema: Schema) -> Schema:
@@ -67,8 +88,11 @@ def _request_schema(spec: Field) -> Schema:
     kind = spec.kind
     if kind is Kind.OBJECT:
         return _nullable(_object({c.name: _request_schema(c) for c in spec.nested}, closed=False))
+    if kind is Kind.TEXT and spec.max_length is not None:
+        return _nullable({"type": "string", "maxLength": spec.max_length})
     by_kind: dict[Kind, Schema] = {
         Kind.TEXT: _STRING,
+        Kind.WEBSITE: {"type": "string", "description": "A host name or a URL."},
         Kind.EMAIL: _EMAIL,
         Kind.EMAILS: {
             "anyOf": [
@@ -114,9 +138,17 @@ def _response_schema(spec: Field) -> Schema:
     return _nullable(by_kind.get(kind, _STRING))
 
 
-def _record_schema(entity: Entity) -> Schema:
+def _record_schema(entity: Entity, *, lookup_row: bool = False) -> Schema:
+    """A record as answered; a lookup row leaves out the links to accounts."""
+    left_out = entity.account_links if lookup_row else ()
     properties: dict[str, Schema] = {"id": _INTEGER}
-    properties.update({s.name: _response_schema(s) for s in entity.fields if not s.write_only})
+    properties.update(
+        {
+            s.name: _response_schema(s)
+            for s in entity.fields
+            if not s.write_only and s.name not in left_out
+        }
+    )
     if entity.is_person:
         properties["display_name"] = _nullable(_STRING)
     if entity in CRM_ENTITIES:
@@ -143,41 +175,75 @@ def _input_schema(entity: Entity) -> Schema:
     return _object(properties, closed=False)
 
 
+def _unique_identifier(entity: Entity) -> Schema:
+    """One key of the record type; a deal's `name` only with the deal_upsert_by_name variant."""
+    return {
+        "oneOf": [
+            {
+                "type": "object",
+                "required": [key],
+                "properties": {
+                    key: {"type": "integer", "minimum": 1}
+                    if key == "id"
+                    else {"type": "string", "minLength": 1}
+                },
+                "additionalProperties": False,
+            }
+            for key in entity.identifiers
+        ]
+    }
+
+
 def _envelope(entity: Entity, *, upsert: bool = False) -> Schema:
+    """The body of a create, update or upsert. Documented with its envelope; the
+    envelope_required variant `false` also accepts the attributes at the top level."""
     properties: dict[str, Schema] = {entity.singular: _ref(f"{entity.model}Input")}
     required = [entity.singular]
     if upsert:
-        properties["unique_identifier"] = {
-            "oneOf": [
-                {
-                    "type": "object",
-                    "required": [key],
-                    "properties": {key: {"type": "string", "minLength": 1}},
-                    "additionalProperties": False,
-                }
-                for key in entity.identifiers
-            ]
-        }
+        properties["unique_identifier"] = _unique_identifier(entity)
         required.append("unique_identifier")
     return {"type": "object", "required": required, "properties": properties}
+
+
+def _bulk_body(entity: Entity) -> Schema:
+    item = {
+        "type": "object",
+        "required": ["unique_identifier", "data"],
+        "properties": {
+            "unique_identifier": _unique_identifier(entity),
+            "data": _ref(f"{entity.model}Input"),
+        },
+    }
+    items = {"type": "array", "minItems": 1, "maxItems": MAX_ITEMS, "items": item}
+    return {"type": "object", "required": [entity.plural], "properties": {entity.plural: items}}
 
 
 def _json(schema: Schema) -> Schema:
     return {"application/json": {"schema": schema}}
 
 
-def _responses(success: Mapping[int, Schema | None], *errors: int) -> Schema:
+def _responses(
+    success: Mapping[int, Schema], *errors: int, not_found: str = _ERROR_TEXT[404]
+) -> Schema:
     responses: Schema = {}
     for status, schema in success.items():
-        response: Schema = {"description": "Success.", "headers": _RATE_HEADERS}
-        if schema is not None:
-            response["content"] = _json(schema)
-        responses[str(status)] = response
-    for status in (401, 429, *errors):
-        response = {"description": _ERROR_TEXT[status], "content": _json(_ERRORS_REF)}
-        if status != 401:
-            response["headers"] = _RATE_HEADERS
-        responses[str(status)] = response
+        responses[str(status)] = {
+            "description": "Success.",
+            "headers": _RATE_HEADERS,
+            "content": _json(schema),
+        }
+    responses["401"] = {"description": _ERROR_TEXT[401], "content": _json(_ref("Unauthorized"))}
+    responses["429"] = {
+        "description": _ERROR_TEXT[429],
+        "headers": {**_RATE_HEADERS, **_RETRY_AFTER},
+        "content": _json(_ERRORS_REF),
+    }
+    for status in errors:
+        responses[str(status)] = {
+            "description": not_found if status == 404 else _ERROR_TEXT[status],
+            "headers": _RATE_HEADERS,
+            "content": _json(_ERRORS_REF),
+        }
     return responses
 
 
@@ -217,16 +283,54 @@ def _linked(responses: Schema, statuses: list[int], entity: Entity, root_tag: st
     return responses
 
 
+_DELETED: Schema = {"type": "boolean", "enum": [True]}
+
+
+def _upsert_statuses(codes: StatusCodes) -> list[int]:
+    """An update's status, then each status the upsert_create_status variant allows."""
+    return list(dict.fromkeys((codes.upsert_update, *SPECS["upsert_create_status"].values)))
+
+
+def _upsert_not_found(entity: Entity) -> str | None:
+    """Why an upsert of this record type may answer 404, if it may."""
+    if entity is LEADS:
+        return _LEADS_UPSERT_404
+    if entity is DEALS:
+        return "No deal has the unique_identifier id."
+    return None
+
+
+def _read(entity: Entity) -> tuple[Schema, Schema]:
+    """The responses of a record read, and the `include` parameter where it side-loads."""
+    if not entity.includes:
+        return _responses({200: _single(entity)}, 404), {}
+    answer = {
+        "type": "object",
+        "properties": {
+            entity.singular: _ref(entity.model),
+            "deals": {"type": "array", "items": _ref(DEALS.model)},
+        },
+        "required": [entity.singular],
+        "additionalProperties": False,
+    }
+    include = {
+        "name": "include",
+        "in": "query",
+        "description": f"Comma-separated among: {', '.join(entity.includes)}; any other: 400.",
+        "schema": {"type": "string"},
+    }
+    return _responses({200: answer}, 400, 404), {"parameters": [include]}
+
+
 def _record_paths(
     entity: Entity, codes: StatusCodes, root_tag: str, *, upsert: bool, listing: bool
 ) -> Schema:
     name, body = entity.plural, {"required": True, "content": _json(_envelope(entity))}
+    created = codes.create if entity in CRM_ENTITIES else codes.activity_create
     collection: Schema = {
         "post": _operation(
             f"Create a {entity.singular}",
-            _linked(
-                _responses({codes.create: _single(entity)}, 400), [codes.create], entity, root_tag
-            ),
+            _linked(_responses({created: _single(entity)}, 400), [created], entity, root_tag),
             requestBody=body,
         )
     }
@@ -251,11 +355,13 @@ def _record_paths(
                 },
             ],
         )
+    read, read_extra = _read(entity)
     item = {
         "parameters": [_ID_PARAM],
         "get": _operation(
             f"Get a {entity.singular}",
-            _responses({200: _single(entity)}, 404),
+            read,
+            **read_extra,
             operationId=_item_operation_id("get", entity, root_tag),
         ),
         "put": _operation(
@@ -265,22 +371,90 @@ def _record_paths(
             operationId=_item_operation_id("update", entity, root_tag),
         ),
         "delete": _operation(
-            f"Delete a {entity.singular}",
-            _responses({codes.delete: None}, 404),
+            f"Delete a {entity.singular}: the answer is the JSON value true",
+            _responses({codes.delete: _DELETED}, 404),
             operationId=_item_operation_id("delete", entity, root_tag),
         ),
     }
     paths = {f"/{name}": collection, f"/{name}/{{id}}": item}
     if upsert:
-        statuses = {codes.upsert_create: _single(entity), codes.upsert_update: _single(entity)}
-        paths[f"/{name}/upsert"] = {
+        paths.update(_upsert_paths(entity, codes, root_tag))
+    return paths
+
+
+def _upsert_paths(entity: Entity, codes: StatusCodes, root_tag: str) -> Schema:
+    """The single and the bulk upsert of a record type."""
+    statuses = _upsert_statuses(codes)
+    missing = _upsert_not_found(entity)
+    errors = (400,) if missing is None else (400, 404)
+    summary = (
+        f"Create or update a {entity.singular} by unique_identifier: an update answers "
+        f"{codes.upsert_update}, a create answers the upsert_create_status variant"
+    )
+    if entity is DEALS:
+        summary += " (unique_identifier name only with the deal_upsert_by_name variant)"
+    single = _responses(
+        dict.fromkeys(statuses, _single(entity)), *errors, not_found=missing or _ERROR_TEXT[404]
+    )
+    queued = _object({"job_status_url": _STRING, "message": _STRING})
+    bulk_missing = _LEADS_UPSERT_404 if entity is LEADS else None
+    return {
+        f"/{entity.plural}/upsert": {
             "post": _operation(
-                f"Create or update a {entity.singular} by unique_identifier",
-                _linked(_responses(statuses, 400), list(statuses), entity, root_tag),
+                summary,
+                _linked(single, statuses, entity, root_tag),
                 requestBody={"required": True, "content": _json(_envelope(entity, upsert=True))},
             )
+        },
+        f"/{entity.plural}/bulk_upsert": {
+            "post": _operation(
+                f"Queue upserts of 1 to {MAX_ITEMS} {entity.plural}; each runs as a single "
+                "upsert when the job is due (poll its job_status_url)",
+                _responses(
+                    {202: queued},
+                    *((400,) if bulk_missing is None else (400, 404)),
+                    not_found=bulk_missing or _ERROR_TEXT[404],
+                ),
+                requestBody={"required": True, "content": _json(_bulk_body(entity))},
+            )
+        },
+    }
+
+
+def _lookup_paths(entities: list[Entity]) -> Schema:
+    lookup_entities = [e.singular for e in entities]
+    rows = {
+        e.plural: _object({e.plural: {"type": "array", "items": _ref(f"{e.model}LookupRow")}})
+        for e in entities
+    }
+    return {
+        "/lookup": {
+            "get": _operation(
+                "Exact-match lookup (f=external_id: 400 with the lookup_external_id variant false)",
+                _responses({200: _object(rows, closed=False)}, 400),
+                parameters=[
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string", "minLength": 1},
+                    },
+                    {
+                        "name": "f",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string", "enum": list(LOOKUP_KEYS)},
+                    },
+                    {
+                        "name": "entities",
+                        "in": "query",
+                        "description": f"Comma-separated among: {', '.join(lookup_entities)}.",
+                        "schema": {"type": "string"},
+                    },
+                ],
+            )
         }
-    return paths
+    }
 
 
 def _root_paths(codes: StatusCodes, *, classic: bool) -> Schema:
@@ -298,52 +472,37 @@ def _root_paths(codes: StatusCodes, *, classic: bool) -> Schema:
                 ),
             )
         }
+        paths[f"/{entity.plural}/{{id}}/activities"] = {
+            "parameters": [_ID_PARAM],
+            "get": _operation(
+                f"The sales activities on a {entity.singular}, newest first",
+                _responses(
+                    {
+                        200: _object(
+                            {"activities": {"type": "array", "items": _ref(SALES_ACTIVITIES.model)}}
+                        )
+                    },
+                    404,
+                ),
+            ),
+        }
     paths.update(_record_paths(SALES_ACTIVITIES, codes, tag, upsert=False, listing=True))
     paths["/notes"] = {
         "post": _operation(
             "Create a note",
-            _responses({codes.create: _single(NOTES)}, 400),
+            _responses({codes.activity_create: _single(NOTES)}, 400),
             requestBody={"required": True, "content": _json(_envelope(NOTES))},
         )
     }
-    lookup_entities = [e.singular for e in entities]
-    paths["/lookup"] = {
+    paths["/job_statuses/{id}"] = {
+        "parameters": [_ID_PARAM],
         "get": _operation(
-            "Exact-match lookup",
-            _responses(
-                {
-                    200: _object(
-                        {
-                            e.plural: _object({e.plural: {"type": "array", "items": _ref(e.model)}})
-                            for e in entities
-                        },
-                        closed=False,
-                    )
-                },
-                400,
-            ),
-            parameters=[
-                {
-                    "name": "q",
-                    "in": "query",
-                    "required": True,
-                    "schema": {"type": "string", "minLength": 1},
-                },
-                {
-                    "name": "f",
-                    "in": "query",
-                    "required": True,
-                    "schema": {"type": "string", "enum": list(LOOKUP_KEYS)},
-                },
-                {
-                    "name": "entities",
-                    "in": "query",
-                    "description": f"Comma-separated among: {', '.join(lookup_entities)}.",
-                    "schema": {"type": "string"},
-                },
-            ],
-        )
+            "The status of a bulk upsert job (per-record results with the bulk_results "
+            "variant records)",
+            _responses({200: _ref("JobStatus")}, 404),
+        ),
     }
+    paths.update(_lookup_paths(entities))
     paths["/selector/{name}"] = {
         "get": _operation(
             "A picklist (owners answer as users)",
@@ -362,11 +521,56 @@ def _root_paths(codes: StatusCodes, *, classic: bool) -> Schema:
     return {root + path: item for path, item in paths.items()}
 
 
+def _job_status_schema() -> Schema:
+    record = _object(
+        {
+            "index": _INTEGER,
+            "status": {"type": "string", "enum": ["success", "failed"]},
+            "id": _nullable(_INTEGER),
+            "errors": {"type": "array", "items": _STRING},
+        }
+    )
+    data = _object(
+        {
+            "total": _INTEGER,
+            "succeeded": _INTEGER,
+            "failed": _INTEGER,
+            "records": {"type": "array", "items": record},
+        }
+    )
+    data["required"] = ["total", "succeeded", "failed"]  # records: bulk_results="records" only
+    return _object(
+        {
+            "id": _INTEGER,
+            "status": {
+                "type": "string",
+                "enum": ["queued", "completed", "partially_completed", "failed"],
+            },
+            "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+            "job_type_name": _STRING,
+            "created_at": {"type": "string", "format": "date-time"},
+            "status_updated_at": {"type": "string", "format": "date-time"},
+            "data": data,
+        }
+    )
+
+
 def _components() -> Schema:
+    errors = _object(
+        {"errors": _object({"code": _INTEGER, "message": {"type": "array", "items": _STRING}})}
+    )
+    login_failed = _object(
+        {
+            "login": {"type": "string", "enum": ["failed"]},
+            "message": {"type": "string", "nullable": True, "enum": [None]},
+        }
+    )
     schemas: Schema = {
-        "Errors": _object(
-            {"errors": _object({"code": _INTEGER, "message": {"type": "array", "items": _STRING}})}
-        ),
+        "Errors": errors,
+        # The auth_error_body variant: "login" (the default) or "errors".
+        "Unauthorized": {"oneOf": [_ref("LoginFailed"), _ref("Errors")]},
+        "LoginFailed": login_failed,
+        "JobStatus": _job_status_schema(),
         "Meta": _object({"total_pages": _INTEGER, "total": _INTEGER}),
         "Email": _object(
             {
@@ -429,6 +633,8 @@ def _components() -> Schema:
     for entity in (*CRM_ENTITIES, SALES_ACTIVITIES, NOTES):
         schemas[entity.model] = _record_schema(entity)
         schemas[f"{entity.model}Input"] = _input_schema(entity)
+    for entity in CRM_ENTITIES:
+        schemas[f"{entity.model}LookupRow"] = _record_schema(entity, lookup_row=True)
     return {
         "schemas": schemas,
         "securitySchemes": {
@@ -452,9 +658,12 @@ def build_openapi(codes: StatusCodes) -> Schema:
             "description": (
                 "The Freshsales REST API as the fake serves it, under the classic root /api "
                 "and the Suite root /crm/sales/api (no leads there). Injected faults answer "
-                "any error status with the Errors body."
+                "any error status with the Errors body. Answers that depend on a switch of "
+                "the account (x-fake-variants, set through POST /_fake/variants) are "
+                "documented in every form the switch allows."
             ),
         },
+        "x-fake-variants": describe(Variants()),
         "security": [{"TokenAuth": []}],
         "paths": {
             **_root_paths(codes, classic=True),

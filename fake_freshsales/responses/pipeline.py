@@ -3,6 +3,10 @@
 API requests (under /api and /crm/sales/api) go through, in order: authentication (401),
 fault injection (forced by `X-Fake-Fault` or drawn from the fault config), the rate limit (429),
 then the route. Injected faults and 429s change no state and consume no budget.
+
+The 401 body and the rate-limit headers follow the account's switches (`auth_error_body`,
+`reset_unit`, `retry_after`); a key that names no account answers as the default (first)
+account's switches say.
 """
 
 from __future__ import annotations
@@ -19,10 +23,15 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 
 from ..harness.faults import FaultDecision, InjectedDrop, parse_forced
 from ..harness.journal import kept_headers
-from ..models.errors import NOT_FOUND, ApiError
+from ..models.errors import ApiError, route_not_found
 from .common import ADMIN_ROOT, backend, is_api_path, respond, under
 
-INVALID_CREDENTIALS = "Invalid authorization credentials."
+# The two 401 bodies of the auth_error_body switch: the one seen live on the web routes (E3),
+# and [I] the errors envelope every other Freshsales error uses.
+AUTH_ERROR_BODIES: dict[str, Any] = {
+    "login": {"login": "failed", "message": None},
+    "errors": ApiError(401, "Login failed.").body(),
+}
 LOOPBACK_ONLY = "The admin API answers loopback clients only."
 SERVER_ERROR = "Internal server error."
 TOKEN_PREFIX = "Token token="
@@ -46,13 +55,18 @@ def _is_local(address: str | None) -> bool:
         return False
 
 
-def _authenticate() -> None:
+def _authenticate() -> Response | None:
+    """None when the key names an account (then `g.account`), else the 401 answer."""
     header = request.headers.get("Authorization", "")
     key = header.removeprefix(TOKEN_PREFIX) if header.startswith(TOKEN_PREFIX) else ""
-    account = backend().account_for_key(key) if key else None
+    fake = backend()
+    account = fake.account_for_key(key) if key else None
     if account is None:
-        raise ApiError(401, INVALID_CREDENTIALS)
+        # [I] No account is known, so the default account's switch picks the body.
+        style = fake.account_for_domain(None).variants.auth_error_body
+        return respond(AUTH_ERROR_BODIES[style], 401)
     g.account = account
+    return None
 
 
 def _fault() -> FaultDecision:
@@ -83,7 +97,9 @@ def _before() -> Response | None:
         return None
     if not is_api_path(request.path):
         return None
-    _authenticate()
+    refused = _authenticate()
+    if refused is not None:
+        return refused
     decision = _fault()
     if decision.latency_ms:
         time.sleep(decision.latency_ms / 1000)
@@ -106,10 +122,13 @@ def _rate_headers(response: Response) -> None:
     fake = backend()
     with fake.lock:
         window = g.account.limiter.tightest(fake.clock.now())
+    variants = g.account.variants
+    reset = window.reset_at if variants.reset_unit == "epoch" else window.reset_seconds
     response.headers["X-RateLimit-Limit"] = str(window.limit)
     response.headers["X-RateLimit-Remaining"] = str(window.remaining)
-    response.headers["X-RateLimit-Reset"] = str(window.reset_seconds)
-    if response.status_code == 429 and g.account.config.retry_after:
+    response.headers["X-RateLimit-Reset"] = str(reset)
+    # On a 429 the tightest window is the one refusing: its reset is the wait.
+    if response.status_code == 429 and variants.retry_after:
         response.headers["Retry-After"] = str(window.reset_seconds)
 
 
@@ -159,7 +178,8 @@ def _api_error(error: ApiError) -> Response:
 
 def _http_error(error: HTTPException) -> Response:
     code = error.code or 500
-    response = _api_error(ApiError(code, NOT_FOUND if code == 404 else str(error.description)))
+    refusal = route_not_found() if code == 404 else ApiError(code, str(error.description))
+    response = _api_error(refusal)
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response

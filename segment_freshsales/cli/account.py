@@ -5,10 +5,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import Any, TextIO
 
 from segment_freshsales.cli.embedded_fake import DOMAIN, EmbeddedFake
-from segment_freshsales.cli.options import ENV_API_KEY, ENV_DOMAIN, UsageError, activity_types, env
+from segment_freshsales.cli.options import (
+    ENV_API_KEY,
+    ENV_DOMAIN,
+    UsageError,
+    env,
+    settings_options,
+)
 from translator.errors import SettingsError
 from translator.settings import Settings
 
@@ -27,19 +33,19 @@ def real_settings(args: argparse.Namespace) -> Settings | None:
     api_key = env(ENV_API_KEY)
     if api_key is None:
         raise UsageError(f"${ENV_API_KEY} is not set: it holds the Freshsales API key")
-    return _settings(domain, api_key, args.base_url, activity_types(args))
+    return _settings(domain, api_key, args.base_url, settings_options(args))
 
 
 def plan_settings(args: argparse.Namespace) -> Settings:
     """Settings to translate with and send nothing: the named domain, or the embedded fake's
     (a classic host); no key is needed."""
     domain = args.domain or env(ENV_DOMAIN) or DOMAIN
-    return _settings(domain, "dry-run", args.base_url, activity_types(args))
+    return _settings(domain, "dry-run", args.base_url, settings_options(args))
 
 
-def _settings(domain: str, api_key: str, base_url: str | None, types: dict[str, str]) -> Settings:
+def _settings(domain: str, api_key: str, base_url: str | None, options: dict[str, Any]) -> Settings:
     try:
-        return Settings(domain=domain, api_key=api_key, base_url=base_url, **types)
+        return Settings(domain=domain, api_key=api_key, base_url=base_url, **options)
     except SettingsError as error:  # its text never holds the key
         raise UsageError(str(error)) from None
 
@@ -52,7 +58,9 @@ def open_account(args: argparse.Namespace, stderr: TextIO) -> Iterator[Settings]
     if settings is not None:
         yield settings
         return
-    with EmbeddedFake(args.limits, activity_types(args)) as fake:
+    options = settings_options(args)
+    _settings(DOMAIN, "check", None, options)  # a bad --owner is a usage error, before the start
+    with EmbeddedFake(args.limits, options) as fake:
         print(
             f"No --domain or ${ENV_DOMAIN}: sending to the embedded fake Freshsales at "
             f"{fake.url} (served by this command on loopback, gone when it ends).",

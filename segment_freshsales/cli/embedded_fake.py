@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import secrets
 from types import TracebackType
-from typing import Final
+from typing import Any, Final
+
+import httpx
 
 from fake_freshsales import AccountConfig, AdminClient, FakeConfig, FakeFreshsales
 from fake_freshsales import Limits as FakeLimits
@@ -48,9 +50,10 @@ class EmbeddedFake:
     ```
     """
 
-    def __init__(self, limits: RateLimits, activity_types: dict[str, str] | None = None) -> None:
-        # Settings keyword arguments naming other activity types; the fake gets them too.
-        self._types = dict(activity_types or {})
+    def __init__(self, limits: RateLimits, options: dict[str, Any] | None = None) -> None:
+        # Settings keyword arguments the user gave; the fake gets the activity types they name.
+        self._options = dict(options or {})
+        self._types = [v for k, v in self._options.items() if k.endswith("_activity_type")]
         self._key = secrets.token_urlsafe(24)
         hourly, per_minute = _budgets(limits)
         account = AccountConfig(
@@ -61,6 +64,7 @@ class EmbeddedFake:
         # A ticking clock: the command paces in real time, and the fake's windows must refill.
         self._fake = FakeFreshsales(config=FakeConfig(accounts=(account,), clock_ticks=True))
         self.activity_types: dict[int, str] = {}
+        self._owner: str | None = None
 
     @property
     def url(self) -> str:
@@ -74,23 +78,34 @@ class EmbeddedFake:
 
     @property
     def settings(self) -> Settings:
-        """Settings that reach the fake's account."""
-        return Settings(domain=DOMAIN, api_key=self._key, base_url=self.url, **self._types)
+        """Settings that reach the fake's account; activities belong to its one user unless
+        the user named another owner."""
+        options = {"owner": self._owner, **self._options}
+        return Settings(domain=DOMAIN, api_key=self._key, base_url=self.url, **options)
 
     def start(self) -> None:
         """Serve the fake and set up the account."""
         try:
             self._fake.start()
-            for name in dict.fromkeys([*ACTIVITY_TYPES, *self._types.values()]):
+            for name in dict.fromkeys([*ACTIVITY_TYPES, *self._types]):
                 entry = self.admin.add_activity_type(name)
                 self.activity_types[int(entry["id"])] = str(entry["name"])
             for entity, name, kind, choices in CUSTOM_FIELDS:
                 self.admin.add_custom_field(entity, name, kind, choices)
-        except (OSError, RuntimeError) as error:  # AdminError is a RuntimeError
+            self._owner = self._user_email()
+        except (OSError, RuntimeError, httpx.HTTPError) as error:  # AdminError: RuntimeError
             self.stop()
             raise EmbeddedFakeError(
                 f"the embedded fake Freshsales did not start: {error}"
             ) from None
+
+    def _user_email(self) -> str:
+        """The email of the account's user, as GET /selector/owners gives it."""
+        response = httpx.get(
+            f"{self.url}/api/selector/owners", headers=self._fake.auth_headers, timeout=10.0
+        )
+        response.raise_for_status()
+        return str(response.json()["users"][0]["email"])
 
     def stop(self) -> None:
         """Stop serving; safe to call twice."""

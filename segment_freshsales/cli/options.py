@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from segment_freshsales.delivery.pacing import RateLimits
 from translator.settings import DEFAULT_ACTIVITY_TYPES
@@ -13,17 +13,21 @@ from translator.settings import DEFAULT_ACTIVITY_TYPES
 __all__ = [
     "ENV_API_KEY",
     "ENV_DOMAIN",
+    "ENV_OWNER",
     "Parser",
     "UsageError",
     "activity_types",
     "add_account_options",
     "env",
     "positive",
+    "settings_options",
     "writable_file",
 ]
 
 ENV_DOMAIN = "FRESHSALES_DOMAIN"
 ENV_API_KEY = "FRESHSALES_API_KEY"
+ENV_OWNER = "FRESHSALES_OWNER"
+_WRITE_MODES = ("find", "upsert")
 
 
 class UsageError(Exception):
@@ -76,12 +80,43 @@ def add_account_options(parser: argparse.ArgumentParser) -> None:
             help=f"the Freshsales sales activity type {call} calls are recorded as "
             f"(default: {default}); it must exist in the account",
         )
+    parser.add_argument(
+        "--owner",
+        metavar="ID|EMAIL",
+        help=f"the Freshsales user (id or email) who owns sales activities whose message and "
+        f"person name no owner (or ${ENV_OWNER}); without one such events are rejected",
+    )
+    parser.add_argument(
+        "--lead-write",
+        choices=_WRITE_MODES,
+        help="find: look a lead up by email, then update or create it (default); upsert: "
+        "POST /leads/upsert, for accounts that have it",
+    )
+    parser.add_argument(
+        "--deal-write",
+        choices=_WRITE_MODES,
+        help="find: look a deal up by name among its account's deals, then update or create "
+        "it (default); upsert: POST /deals/upsert by name, for accounts that accept it",
+    )
 
 
 def activity_types(args: argparse.Namespace) -> dict[str, str]:
     """The activity type names the user gave, as Settings keyword arguments."""
     names = (f"{call}_activity_type" for call in DEFAULT_ACTIVITY_TYPES)
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
+
+
+def settings_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The Settings keyword arguments the user gave: activity types, owner, write modes."""
+    options: dict[str, Any] = activity_types(args)
+    owner = getattr(args, "owner", None) or env(ENV_OWNER)
+    if owner is not None:
+        owner = owner.strip()
+        options["owner"] = int(owner) if owner.isascii() and owner.isdigit() else owner
+    for name in ("lead_write", "deal_write"):
+        if getattr(args, name, None) is not None:
+            options[name] = getattr(args, name)
+    return options
 
 
 def env(name: str) -> str | None:

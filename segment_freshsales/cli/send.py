@@ -14,10 +14,11 @@ from segment_freshsales.cli.options import add_account_options, positive, writab
 from segment_freshsales.cli.progress import progress_for
 from segment_freshsales.cli.summary import delivery_lines
 from translator.errors import InvalidEvent
+from translator.plan import Plan
 from translator.settings import Settings
 from translator.translate import translate
 
-__all__ = ["EXIT_INTERRUPTED", "add_parser", "print_outcome", "run"]
+__all__ = ["EXIT_INTERRUPTED", "add_parser", "owner_source", "print_outcome", "run"]
 
 EXIT_INTERRUPTED = 130
 
@@ -47,7 +48,10 @@ def add_parser(commands: Any) -> None:
         "--concurrency", type=positive, default=1, help="messages in flight (default 1)"
     )
     parser.add_argument(
-        "--dry-run", action="store_true", help="print each message's plan as JSON; send nothing"
+        "--dry-run",
+        action="store_true",
+        help="print each message's plan as JSON, and where its activity's owner comes from; "
+        "send nothing",
     )
     parser.set_defaults(run=run)
 
@@ -80,6 +84,34 @@ def print_outcome(result: Run, kept_in: str, out: TextIO, err: TextIO) -> int:
     return 0 if kept == 0 else 1
 
 
+def owner_source(plan: Plan) -> str | None:
+    """Where the plan's sales activity takes its owner from, in words; None without one."""
+    for call in plan.calls:
+        activity = call.body.get("sales_activity") if isinstance(call.body, dict) else None
+        owner = activity.get("owner_id") if isinstance(activity, dict) else None
+        if isinstance(owner, dict) and isinstance(owner.get("$owner"), list):
+            return ", else ".join(_source(s) for s in owner["$owner"]) + _unless(owner["$owner"])
+    return None
+
+
+def _source(source: dict[str, Any]) -> str:
+    where, value = source.get("from"), source.get("value")
+    if where == "person":
+        return "the person's own owner"
+    if isinstance(value, dict) and "email" in value:
+        return f"{where} {value['email']} (looked up in GET /selector/owners)"
+    return f"{where} {value}"
+
+
+def _unless(sources: list[dict[str, Any]]) -> str:
+    if sources[-1].get("from") != "person":
+        return ""
+    return (
+        "; no Settings.owner (--owner ID|EMAIL or $FRESHSALES_OWNER), so the event is "
+        "rejected when the person has no owner"
+    )
+
+
 def _dry_run(items: list[Item | Malformed], settings: Settings, out: TextIO) -> int:
     """Translate only: one JSON line per message with its plan, or why it has none."""
     failures = 0
@@ -92,9 +124,14 @@ def _dry_run(items: list[Item | Malformed], settings: Settings, out: TextIO) -> 
             if isinstance(message, dict) and isinstance(message.get("messageId"), str):
                 line["messageId"] = message["messageId"]
             try:
-                line["plan"] = translate(message, settings).to_json()
+                plan = translate(message, settings)
             except InvalidEvent as error:
                 line["error"] = f"invalid event: {error}"
+            else:
+                line["plan"] = plan.to_json()
+                owner = owner_source(plan)
+                if owner is not None:
+                    line["owner"] = owner
         failures += "error" in line
         print(json.dumps(line, ensure_ascii=False), file=out)
     return 0 if failures == 0 else 1

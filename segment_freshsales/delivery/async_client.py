@@ -24,9 +24,12 @@ __all__ = ["AsyncClient", "user_keys"]
 
 
 def user_keys(message: object) -> set[str]:
-    """What names the user of a message: userId, anonymousId, any email it carries.
+    """Every identity of the person a message names, as the translator may read it: the
+    userId, the anonymousId, and each email (`traits.email`, `context.traits.email`,
+    `properties.email`, the userId when it is one), case-folded as Freshsales matches them.
 
-    Two messages that share a key are delivered in their original order.
+    Two messages that share a key are delivered in their original order, never at once: they
+    may find, or create, the same person.
     """
     if not isinstance(message, dict):
         return set()
@@ -36,13 +39,18 @@ def user_keys(message: object) -> set[str]:
         if isinstance(value, str | int) and not isinstance(value, bool):
             keys.add(f"{field}:{value}")
     context = message.get("context")
-    context_traits = context.get("traits") if isinstance(context, dict) else None
-    for holder in (message.get("traits"), context_traits):
-        if isinstance(holder, dict) and isinstance(holder.get("email"), str):
-            keys.add(f"email:{holder['email'].strip().lower()}")
+    holders = (
+        message.get("traits"),
+        context.get("traits") if isinstance(context, dict) else None,
+        message.get("properties"),
+    )
+    # A group's traits.email is its company's, not the person's: counting it too only costs
+    # concurrency.
+    emails = [holder.get("email") for holder in holders if isinstance(holder, dict)]
     user_id = message.get("userId")
     if isinstance(user_id, str) and "@" in user_id:
-        keys.add(f"email:{user_id.strip().lower()}")
+        emails.append(user_id)
+    keys.update(f"email:{email.strip().casefold()}" for email in emails if isinstance(email, str))
     return keys
 
 
@@ -96,12 +104,19 @@ class AsyncClient(BaseClient):
             **self._http_options,
         )
 
-    async def deliver(self, message: object, *, dead_letters: DeadLetters | None = None) -> Outcome:
+    async def deliver(
+        self,
+        message: object,
+        *,
+        dead_letters: DeadLetters | None = None,
+        maybe_sent: bool = False,
+    ) -> Outcome:
         """Deliver one message. Raises AuthError (after keeping the message) on 401/403.
 
-        `dead_letters` keeps this message elsewhere than the client's own when undelivered.
+        `dead_letters` keeps this message elsewhere than the client's own when undelivered;
+        `maybe_sent` as for `Client.deliver`.
         """
-        return await self._drive(self._steps(message), dead_letters)
+        return await self._drive(self._steps(message, maybe_sent=maybe_sent), dead_letters)
 
     async def deliver_all(
         self,
@@ -131,12 +146,9 @@ class AsyncClient(BaseClient):
                     unsent.append(batch)
                     return
                 try:
-                    steps = self._steps(batch.message, batch.message_ids)
-                    outcome = await self._drive(steps, None)
+                    await self._deliver_batch(batch, report, on_outcome)
                 except AuthError as error:
                     stopped.append(error)
-                    return
-                self._count(report, batch, outcome, on_outcome)
             finally:
                 slots.release()
 
@@ -168,6 +180,17 @@ class AsyncClient(BaseClient):
                 await asyncio.to_thread(self._keep_unsent, [batch], stopped[0])
             raise stopped[0]
         return report
+
+    async def _deliver_batch(
+        self, batch: Batch, report: Report, on_outcome: OnOutcome | None
+    ) -> None:
+        steps = self._steps(batch.message, batch.message_ids)
+        outcome = await self._drive(steps, self._trial_dead_letters(batch))
+        if batch.merged and outcome.status in ("rejected", "failed"):
+            for single in batch.split():
+                await self._deliver_batch(single, report, on_outcome)
+            return
+        self._count(report, batch, outcome, on_outcome)
 
     async def _async_batches(
         self, messages: Iterable[object] | AsyncIterable[object], coalesce: bool

@@ -88,8 +88,13 @@ class BaseClient:
         """The time, as the engine is told it."""
         return Instant(self._clock(), self._wall_clock())
 
-    def _steps(self, message: object, message_ids: Sequence[str] | None = None) -> Steps:
-        return self.engine.deliver(message, self.now(), message_ids)
+    def _steps(
+        self,
+        message: object,
+        message_ids: Sequence[str] | None = None,
+        maybe_sent: bool = False,
+    ) -> Steps:
+        return self.engine.deliver(message, self.now(), message_ids, maybe_sent=maybe_sent)
 
     def _batches(self, messages: Iterable[object], coalesce: bool) -> Iterable[Batch]:
         if coalesce:
@@ -107,6 +112,11 @@ class BaseClient:
         """Keep every message of `batches`, none of them sent since sending stopped."""
         messages = (message for batch in batches for _, message in batch.members)
         self.dead_letters.keep_unsent(messages, str(error))
+
+    def _trial_dead_letters(self, batch: Batch) -> DeadLetters | None:
+        """Where a batch's message goes if undelivered: nowhere final for a merged one, whose
+        members are then sent one by one (see Batch.split)."""
+        return DeadLetters(None, self.settings.api_key) if batch.merged else None
 
     @staticmethod
     def _count(
@@ -180,13 +190,22 @@ class Client(BaseClient):
         self._sleep = sleep
         self._http = httpx.Client(transport=transport, **self._http_options)
 
-    def deliver(self, message: object, *, dead_letters: DeadLetters | None = None) -> Outcome:
+    def deliver(
+        self,
+        message: object,
+        *,
+        dead_letters: DeadLetters | None = None,
+        maybe_sent: bool = False,
+    ) -> Outcome:
         """Deliver one message. Raises AuthError (after keeping the message) on 401/403.
 
         `dead_letters` keeps this message elsewhere than the client's own dead letters when it
-        is not delivered (the relay decides for itself what to keep).
+        is not delivered (the relay decides for itself what to keep). `maybe_sent` says an
+        earlier delivery of it may have sent requests that got no answer (a relay restarted
+        mid-delivery, a replayed `failed` message): its sales activity is then looked for
+        among its record's activities before it is sent, so it is never made twice.
         """
-        return self._drive(self._steps(message), dead_letters)
+        return self._drive(self._steps(message, maybe_sent=maybe_sent), dead_letters)
 
     def deliver_all(
         self,
@@ -197,7 +216,9 @@ class Client(BaseClient):
     ) -> Report:
         """Deliver a stream of messages in order, lazily; returns the counts.
 
-        With `coalesce`, consecutive identifies of one person are merged (later traits win).
+        With `coalesce`, consecutive identifies of one person are merged into one when that
+        leaves the state they would leave one by one; a merged one that is not delivered is
+        sent again one message at a time.
         `on_outcome(position, message, outcome)` is told each message's outcome as it ends.
         On 401/403 every message not yet sent goes to the dead-letter file as `unsent`, then
         AuthError is raised.
@@ -206,12 +227,20 @@ class Client(BaseClient):
         batches = iter(self._batches(messages, coalesce))
         for batch in batches:
             try:
-                outcome = self._drive(self._steps(batch.message, batch.message_ids), None)
+                self._deliver_batch(batch, report, on_outcome)
             except AuthError as error:
                 self._keep_unsent(batches, error)
                 raise
-            self._count(report, batch, outcome, on_outcome)
         return report
+
+    def _deliver_batch(self, batch: Batch, report: Report, on_outcome: OnOutcome | None) -> None:
+        steps = self._steps(batch.message, batch.message_ids)
+        outcome = self._drive(steps, self._trial_dead_letters(batch))
+        if batch.merged and outcome.status in ("rejected", "failed"):
+            for single in batch.split():
+                self._deliver_batch(single, report, on_outcome)
+            return
+        self._count(report, batch, outcome, on_outcome)
 
     def _drive(self, steps: Steps, dead_letters: DeadLetters | None) -> Outcome:
         """Carry out the engine's actions until it returns the outcome."""

@@ -6,13 +6,19 @@
 `Client` drives it with httpx and `time.sleep`, `AsyncClient` with httpx's async client and
 `asyncio.sleep`, and a test can drive it with nothing at all, so all of them share every rule:
 the plan, placeholders, caches, retries, pacing and the outcome.
+
+Creates are made once (`once`): when the engine cannot know whether an earlier attempt of a
+create was carried out (no answer or a 5xx to it; for a sales activity, also a message the
+caller says may have been sent before), it first looks for what that attempt made: a sales
+activity among its record's activities, by its messageId line; a lead or deal by the find
+call that found none.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Generator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, TypeAlias
 
@@ -29,14 +35,23 @@ from segment_freshsales.delivery.events import (
     Settle,
     Sleep,
 )
+from segment_freshsales.delivery.once import Recheck, activity_recheck, find_recheck, is_create
 from segment_freshsales.delivery.outcome import CallRecord, Outcome, Status
 from segment_freshsales.delivery.pacing import RateLimiter, parse_reset
+from segment_freshsales.delivery.people import Key, People, person_key
 from segment_freshsales.delivery.redact import scrub
 from segment_freshsales.delivery.resolve import (
+    TARGETABLE_TYPES,
+    Missing,
+    Unchanged,
     Unresolved,
+    fill_path,
+    holds,
     lookup_names,
+    match_record,
+    needed_selectors,
     person_from_lookup,
-    person_from_upsert,
+    person_from_record,
     resolve,
 )
 from segment_freshsales.delivery.retry import RETRYABLE_STATUSES, RetryPolicy
@@ -71,10 +86,14 @@ class _Run:
     """What one delivery has done so far, and the time of the last event."""
 
     at: Instant
+    message_id: str | None = None
+    maybe_sent: bool = False  # an earlier delivery of the message may have sent its requests
     calls: list[CallRecord] = field(default_factory=list)
     attempts: int = 0
     retries: int = 0
-    cached_person: tuple[str, str] | None = None  # the cache key of a person not fetched
+    cached_person: Key | None = None  # the cache key of a person not fetched
+    # Find calls that found nobody and had no fallback: what to do about it, by call name.
+    nobody: dict[str, str] = field(default_factory=dict)
 
     def tell(self, event: Event) -> Event:
         """Note the time an event came with; the event."""
@@ -114,17 +133,24 @@ class Engine:
         self.policy = policy
         self.limiter = limiter
         self.rng = rng
-        self.people: dict[tuple[str, str], dict[str, JSON]] = {}
+        self.people = People()
         self.selectors: dict[str, dict[str, int]] = {}
 
     def deliver(
-        self, message: object, at: Instant, message_ids: Sequence[str] | None = None
+        self,
+        message: object,
+        at: Instant,
+        message_ids: Sequence[str] | None = None,
+        *,
+        maybe_sent: bool = False,
     ) -> Steps:
         """Deliver one message (see the module doc); returns its Outcome.
 
         `message_ids` count as delivered when it is (by default its own; a coalesced identify
-        passes those of every message merged into it). On 401/403 the message is settled as
-        failed, then AuthError is raised.
+        passes those of every message merged into it). `maybe_sent` says that an earlier
+        delivery of this message may have sent its requests (a relay restarted mid-delivery,
+        a replay of a failed message): its activity is then looked for before it is sent. On
+        401/403 the message is settled as failed, then AuthError is raised.
         """
         message_id = message.get("messageId") if isinstance(message, dict) else None
         message_id = message_id if isinstance(message_id, str) else None
@@ -142,7 +168,7 @@ class Engine:
             outcome = Outcome("rejected", message_id, reason=f"invalid event: {error}")
             yield Settle(message, outcome, ())
             return outcome
-        run = _Run(at)
+        run = _Run(at, message_id, maybe_sent)
         try:
             try:
                 yield from self._execute(plan, run, use_cache=True)
@@ -150,7 +176,7 @@ class Engine:
                 if run.cached_person is None or error.status not in (400, 404):
                     raise
                 # The person we remembered may be gone from Freshsales: forget and look again.
-                self._forget(run.cached_person)
+                self.people.forget(run.cached_person)
                 run.cached_person = None
                 yield from self._execute(plan, run, use_cache=False)
         except (_Rejected, _Failed, AuthError) as error:
@@ -170,84 +196,144 @@ class Engine:
     def _execute(self, plan: Plan, run: _Run, use_cache: bool) -> _Sub:
         results: dict[str, JSON] = {}
         for call in plan.calls:
-            if call.method == "GET" and call.path == "/lookup" and call.query is not None:
-                results[call.name] = yield from self._find_person(call, run, results, use_cache)
+            if call.when is not None and not holds(call.when, results):
                 continue
-            body = yield from self._resolved(call.body, results, run)
-            reply = yield from self._request(call.method, call.path, call.query, body, run)
-            results[call.name] = reply.body
-            self._remember_upserted_person(call.path, body, reply.body)
+            try:
+                if call.finds:
+                    found = yield from self._find(call, run, results, use_cache)
+                else:
+                    found = yield from self._send(call, results, run)
+            except Unchanged:
+                continue  # a link that is there already: nothing to send
+            if found is not None:
+                results[call.name] = found
 
-    def _find_person(
-        self, call: Call, run: _Run, results: dict[str, JSON], use_cache: bool
-    ) -> _Sub:
-        """The person a `GET /lookup` call names, from the cache, the lookup or its fallback."""
+    def _find(self, call: Call, run: _Run, results: dict[str, JSON], use_cache: bool) -> _Sub:
+        """A find call's result: the record found (then written by `found`), or else the
+        record `fallback` wrote; None when nobody was found and there is no fallback."""
         query = call.query or {}
-        key = _person_key(query.get("f", ""), query.get("q", ""))
-        if use_cache and key in self.people:
-            run.cached_person = key
-            return self.people[key]
-        reply = yield from self._request("GET", "/lookup", query, None, run)
-        person = person_from_lookup(query.get("entities", ""), reply.body)
-        if person is None:
-            if call.fallback is None:
-                raise _Rejected(
+        path = self._filled(call.path, results, run)
+        if call.path == "/lookup":
+            record = yield from self._find_person(call, run, use_cache)
+        else:
+            reply = yield from self._request("GET", path, call.query, None, run)
+            record = match_record(call.match or {}, reply.body)
+        if record is not None:
+            if call.found is None:
+                return record
+            results[call.name] = record  # the found call names the record it writes
+            step, created = call.found, False
+        elif call.fallback is not None:
+            step, created = call.fallback, True
+        else:
+            if call.path == "/lookup":
+                run.nobody[call.name] = (
                     f"no contact or lead has {query.get('f')} {query.get('q')!r}: send an "
                     "identify for this user first, or an email in context.traits"
                 )
-            fallback = call.fallback
-            body = yield from self._resolved(fallback.body, results, run)
-            reply = yield from self._request(fallback.method, fallback.path, None, body, run)
-            person = person_from_upsert(fallback.path, reply.body)
-            if person is None:
-                raise _Rejected(f"{fallback.method} {fallback.path} answered without a record id")
-            self._remember_upserted_person(fallback.path, body, reply.body)
-        self.people[key] = person
+            return None
+        recheck = None
+        if created and is_create(step.method, step.path):
+            recheck = find_recheck(path, call.query, call.match, step.body)
+        answer = yield from self._send(step, results, run, recheck)
+        if call.path != "/lookup":
+            return answer
+        person = person_from_record(step.path, answer, created)
+        if person is None:
+            raise _Rejected(f"{step.method} {step.path} answered without a record id")
+        self.people.remember(person, [person_key(query.get("f", ""), query.get("q", ""))])
         return person
 
-    def _remember_upserted_person(self, path: str, body: JSON, response: JSON) -> None:
-        """After a lead or contact upsert, know that person by email and external id."""
-        if path not in ("/leads/upsert", "/contacts/upsert") or not isinstance(body, dict):
-            return
-        person = person_from_upsert(path, response)
-        if person is None:
-            return
-        record = body.get(path[1:].split("/")[0].removesuffix("s"))
-        email = (body.get("unique_identifier") or {}).get("emails")
-        external_id = record.get("external_id") if isinstance(record, dict) else None
-        for key, value in (("email", email), ("external_id", external_id)):
-            if isinstance(value, str):
-                self.people[_person_key(key, value)] = person
+    def _find_person(self, call: Call, run: _Run, use_cache: bool) -> _Sub:
+        """The person a `GET /lookup` call finds, from the cache or the lookup; None if
+        nobody."""
+        query = call.query or {}
+        entities = query.get("entities", "")
+        kinds = {TARGETABLE_TYPES.get(e.strip()) for e in entities.split(",")}
+        key = person_key(query.get("f", ""), query.get("q", ""))
+        cached = self.people.get(key, kinds) if use_cache else None
+        if cached is not None:
+            run.cached_person = key
+            return {**cached, "created": False}
+        try:
+            reply = yield from self._request("GET", "/lookup", query, None, run)
+        except _Rejected as error:
+            if error.status == 400 and query.get("f") == "external_id":
+                raise _Rejected(
+                    f"{error} - this account does not look people up by external_id "
+                    "(the variant lookup_external_id=false), so a message that names its "
+                    "user only by a userId that is not an email cannot be delivered: add "
+                    "context.traits.email or properties.email",
+                    400,
+                ) from None
+            raise
+        person = person_from_lookup(entities, reply.body)
+        if person is not None:
+            self.people.remember(person, [key])
+        return person
 
-    def _forget(self, key: tuple[str, str]) -> None:
-        """Forget a person, under every key that names the same record."""
-        person = self.people.pop(key, None)
-        for other in [k for k, v in self.people.items() if v == person]:
-            del self.people[other]
+    def _send(
+        self,
+        call: Call,
+        results: Mapping[str, JSON],
+        run: _Run,
+        recheck: Recheck | None = None,
+    ) -> _Sub:
+        """One planned write or read, placeholders filled; its answer. A create is made once:
+        `recheck` finds what an attempt of it made (a sales activity has its own)."""
+        path = self._filled(call.path, results, run)
+        body = yield from self._resolved(call.body, results, run)
+        recheck = recheck or activity_recheck(call.method, path, body, run.message_id)
+        reply = yield from self._request(call.method, path, call.query, body, run, recheck)
+        if call.method in ("POST", "PUT"):
+            self.people.remember_written(path, body, reply.body)
+        return reply.body
+
+    def _filled(self, path: str, results: Mapping[str, JSON], run: _Run) -> str:
+        """The path with its placeholders filled, or the message rejected."""
+        try:
+            return fill_path(path, results)
+        except Unresolved as error:
+            raise self._unresolved(error, run) from None
 
     def _resolved(self, body: JSON, results: Mapping[str, JSON], run: _Run) -> _Sub:
         """The body with placeholders filled, fetching the selectors it needs first."""
-        for selector in _selectors_in(body):
+        for selector in needed_selectors(body, results):
             if selector not in self.selectors:
                 reply = yield from self._request("GET", f"/selector/{selector}", None, None, run)
                 self.selectors[selector] = lookup_names(selector, reply.body)
         try:
             return resolve(body, results, self._lookup)
         except Unresolved as error:
-            raise _Rejected(str(error)) from None
+            raise self._unresolved(error, run) from None
 
-    def _lookup(self, selector: str, name: str) -> int:
+    @staticmethod
+    def _unresolved(error: Unresolved, run: _Run) -> _Rejected:
+        """The rejection for a placeholder that cannot be filled: when it needs a person
+        nobody found, the advice of that lookup."""
+        if isinstance(error, Missing) and error.call in run.nobody:
+            return _Rejected(run.nobody[error.call])
+        return _Rejected(str(error))
+
+    def _lookup(self, selector: str, field: str, value: str) -> int:
         entries = self.selectors.get(selector, {})
-        if name in entries:
-            return entries[name]
+        key = value.lower() if field == "email" else value
+        if key in entries:
+            return entries[key]
+        if selector == "owners":
+            raise Unresolved(
+                f"no user of this Freshsales account has the email {value!r} "
+                "(Settings.owner): set Settings.owner (--owner or $FRESHSALES_OWNER) to the "
+                "id or the email of one of its users"
+            )
         hint = ""
-        settings = [k for k, v in self.settings.activity_type_settings.items() if v == name]
+        settings = [k for k, v in self.settings.activity_type_settings.items() if v == value]
         if selector == "sales_activity_types" and settings:
             hint = (
                 f": create it in Freshsales (Admin Settings > Sales Activities) or set "
                 f"Settings.{settings[0]} to one of {sorted(entries)}"
             )
-        raise Unresolved(f"{selector} has no entry named {name!r}{hint}")
+        raise Unresolved(f"{selector} has no entry named {value!r}{hint}")
 
     def _request(
         self,
@@ -256,17 +342,30 @@ class Engine:
         query: dict[str, str] | None,
         body: JSON,
         run: _Run,
+        recheck: Recheck | None = None,
     ) -> _Sub:
-        """One request, paced, retried per the policy; a 2xx Reply or an exception."""
+        """One request, paced, retried per the policy; a 2xx Reply or an exception.
+
+        With a `recheck` (a create made once), an attempt that follows one that may have been
+        carried out (no answer, a 5xx; before the first, `run.maybe_sent` when the recheck
+        says so) first looks for what it made; the Reply is then the recheck's, its body the
+        create's answer. An answer below 500 is certain: the request was not carried out.
+        """
+        uncertain = run.maybe_sent and recheck is not None and recheck.before_first
         for attempt in range(self.policy.max_attempts):
             if attempt:
                 run.retries += 1
+            if recheck is not None and uncertain:
+                made = yield from self._made_before(recheck, run)
+                if made is not None:
+                    return made
             wait = self.limiter.reserve(run.at.monotonic)
             if wait > 0:
                 run.tell((yield Sleep(wait, "pacing under the rate limit")))
             run.attempts += 1
             reply = run.tell((yield Send(method, path, query, body)))
             last = attempt == self.policy.max_attempts - 1
+            uncertain = not isinstance(reply, Reply) or reply.status >= 500
             if not isinstance(reply, Reply):
                 problem = reply.problem if isinstance(reply, NoReply) else "no answer"
                 run.calls.append((method, path, 0))
@@ -300,6 +399,13 @@ class Engine:
             run.tell((yield Sleep(delay, why)))
         raise AssertionError("unreachable: the last attempt raises")
 
+    def _made_before(self, recheck: Recheck, run: _Run) -> _Sub:
+        """The recheck's Reply with the create's answer as its body when an earlier attempt
+        made the record; None when it did not."""
+        reply = yield from self._request("GET", recheck.path, recheck.query, None, run)
+        made = recheck.made(reply.body)
+        return None if made is None else replace(reply, body=made)
+
 
 def _stamped(message: object, at: Instant) -> object:
     """The message with a `timestamp`, as Segment gives one on receipt when it has none."""
@@ -307,26 +413,6 @@ def _stamped(message: object, at: Instant) -> object:
         now = datetime.fromtimestamp(at.epoch, UTC)
         return {**message, "timestamp": now.isoformat(timespec="milliseconds")[:-6] + "Z"}
     return message
-
-
-def _person_key(field: str, value: str) -> tuple[str, str]:
-    """Emails are matched without regard to case, as Freshsales does."""
-    return (field, value.lower() if field == "email" else value)
-
-
-def _selectors_in(body: JSON) -> list[str]:
-    """The selectors named by `$lookup` placeholders in `body`."""
-    found: list[str] = []
-    stack: list[Any] = [body]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            if "$lookup" in value:
-                found.append(str(value["$lookup"]))
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    return found
 
 
 def _error_messages(reply: Reply) -> str:
@@ -343,6 +429,9 @@ def _error_messages(reply: Reply) -> str:
         for key in ("message", "error"):
             if isinstance(body.get(key), str):
                 return str(body[key])
+        if body.get("login") == "failed":
+            # The 401 body seen on a real tenant: {"login": "failed", "message": null}.
+            return "login failed"
     if 300 <= reply.status < 400:
         return f"redirect to {reply.headers.get('location', '?')} not followed"
     return "(no error message in the response)"

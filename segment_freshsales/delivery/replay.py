@@ -18,7 +18,10 @@ def replay(path: str | Path, client: Client) -> Report:
     """Re-send the messages of a dead-letter file; rewrite it with what is still undelivered.
 
     Messages whose messageId the client already delivered are skipped (and dropped from the
-    file); lines that are not dead-letter records stay as they are.
+    file); lines that are not dead-letter records stay as they are. A `failed` message may have
+    been carried out by a request that got no answer or a 5xx, so its activity is looked for
+    before it is sent (`maybe_sent`); a `rejected` one was refused for certain (a 4xx) and an
+    `unsent` one never went out.
     """
     source = Path(path)
     report = Report()
@@ -32,7 +35,11 @@ def replay(path: str | Path, client: Client) -> Report:
                 _append_raw(temporary, raw)
                 continue
             try:
-                outcome = client.deliver(record["message"], dead_letters=remaining)
+                outcome = client.deliver(
+                    record["message"],
+                    dead_letters=remaining,
+                    maybe_sent=record.get("status") == "failed",
+                )
             except AuthError:
                 for _, _, rest in lines[index + 1 :]:
                     _append_raw(temporary, rest)

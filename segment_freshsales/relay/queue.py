@@ -3,7 +3,9 @@
 A message is committed (WAL, fsync on every commit) before the relay answers 200, and leaves
 the queue only in the transaction that counts its outcome. A crash at any moment therefore
 leaves every message either counted or still queued; the one that was being delivered is
-delivered again on start, and the client's messageId store keeps that from making a twin.
+delivered again on start. The client's messageId store skips it when its delivery was
+recorded; when it was not, the queue's mark that its delivery had started (`attempt`, durable
+before any request) makes the client look for its sales activity before sending it again.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS messages (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     body TEXT NOT NULL,
-    received REAL NOT NULL
+    received REAL NOT NULL,
+    attempted INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
@@ -39,6 +42,7 @@ class Queue:
     queue = Queue(state_dir / "queue.sqlite")
     queue.put([message, ...])           # durable when it returns
     row = queue.next(timeout=1.0)       # (row id, message) of the oldest, or None
+    queue.attempt(row_id)               # delivery starts; True when it had started before
     queue.done(row_id, "delivered")     # gone from the queue, counted
     ```
     """
@@ -50,8 +54,21 @@ class Queue:
         # survive a power cut, not only a crash of the process.
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        self._add_the_mark()
         self._lock = threading.Lock()
         self._added = threading.Condition(self._lock)
+
+    def _add_the_mark(self) -> None:
+        """Add the `attempted` column to a queue written by a version without it."""
+        with self._transaction():
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(messages)")}
+            if "attempted" in columns:
+                return
+            self._db.execute("ALTER TABLE messages ADD COLUMN attempted INTEGER NOT NULL DEFAULT 0")
+            # That version may have been delivering its oldest message when it stopped.
+            self._db.execute(
+                "UPDATE messages SET attempted = 1 WHERE id = (SELECT min(id) FROM messages)"
+            )
 
     def put(self, messages: Iterable[dict[str, Any]]) -> int:
         """Append messages in one transaction; returns how many."""
@@ -76,6 +93,16 @@ class Queue:
     def _oldest(self) -> tuple[int, str] | None:
         row = self._db.execute("SELECT id, body FROM messages ORDER BY id LIMIT 1").fetchone()
         return None if row is None else (int(row[0]), str(row[1]))
+
+    def attempt(self, row_id: int) -> bool:
+        """Mark a message as being delivered, durably, before any request is sent for it;
+        whether it was marked before (an earlier delivery may have sent requests)."""
+        with self._lock, self._transaction():
+            row = self._db.execute(
+                "SELECT attempted FROM messages WHERE id = ?", (row_id,)
+            ).fetchone()
+            self._db.execute("UPDATE messages SET attempted = 1 WHERE id = ?", (row_id,))
+        return row is not None and bool(row[0])
 
     def done(self, row_id: int, status: str) -> None:
         """Remove a message that has its outcome, and count the outcome, atomically."""

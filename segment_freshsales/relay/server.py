@@ -94,7 +94,7 @@ def serve(config: RelayConfig, out: TextIO) -> None:
     finally:
         server.close()
         # A worker still in a request keeps the queue: SQLite is safe without a close, and
-        # its message is delivered again (deduplicated) on the next start.
+        # its message is delivered again on the next start, as one that may have been sent.
         if worker.stop(_WORKER_STOP_SECONDS):
             queue.close()
     print("segment-freshsales relay stopped", file=out, flush=True)

@@ -1,7 +1,10 @@
 """The relay's background delivery: the oldest queued message, through the Client, then the next.
 
 One message at a time, so one user's messages keep their order, and the Client paces the
-account's rate limit on its own. A message leaves the queue only once it has an outcome.
+account's rate limit on its own. A message leaves the queue only once it has an outcome. It is
+marked in the queue before its first request; a message found marked (tried before this
+process, or failing and tried again) is delivered as `maybe_sent`, so a sales activity an
+earlier try made without an answer is found instead of made twice.
 
 When Freshsales keeps failing (5xx, 429, no answer) after the Client's own retries, the message
 stays at the head of the queue and is tried again after a pause that grows to five minutes, for
@@ -115,8 +118,9 @@ class Worker:
     def _deliver(self, row_id: int, message: dict[str, Any]) -> bool:
         """Deliver one queued message; False when delivery must stop."""
         undelivered = DeadLetters(None, self._key)  # the worker decides what to keep
+        maybe_sent = self._queue.attempt(row_id)
         try:
-            outcome = self._client.deliver(message, dead_letters=undelivered)
+            outcome = self._client.deliver(message, dead_letters=undelivered, maybe_sent=maybe_sent)
         except _Stopping:
             return False
         except AuthError as error:

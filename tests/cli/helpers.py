@@ -4,8 +4,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from fake_freshsales import FakeFreshsales
 from segment_freshsales.cli import main
 
 
@@ -14,6 +16,14 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     status = main(list(argv))
     captured = capsys.readouterr()
     return status, captured.out, captured.err
+
+
+def owner_email(fake: FakeFreshsales) -> str:
+    """The email of the fake account's one user (GET /selector/owners); the fake is reset
+    afterwards, so that request leaves no trace in its journal or budget."""
+    response = httpx.get(f"{fake.url}/api/selector/owners", headers=fake.auth_headers)
+    fake.admin.reset()
+    return str(response.json()["users"][0]["email"])
 
 
 def write_lines(path: Path, *messages: Any) -> Path:

@@ -35,7 +35,7 @@ def test_demo_delivers_the_examples_and_shows_what_the_fake_holds(
     ]
     # The fake's faults are seeded and the requests go in order: the same retries every run.
     assert lines[start + 10 : start + 18] == [
-        "API calls: 179 (9 retries); HTTP statuses: 200 x10, 201 x160, 500 x2, 503 x7",
+        "API calls: 221 (9 retries); HTTP statuses: 200 x90, 201 x122, 500 x2, 503 x7",
         "Not delivered (6):",
         "  line 152  identify  demo-0147  rejected: invalid event: userId: expected a userId: "
         "it identifies the lead or contact",

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from fake_freshsales import FakeFreshsales
-from tests.cli.helpers import IDENTIFY, TRACK, run, write_lines
+from tests.cli.helpers import IDENTIFY, TRACK, owner_email, run, write_lines
 from tests.dead_letters import dead_letters
 
 pytestmark = pytest.mark.slow  # the command sends to the fake over a socket
@@ -14,6 +14,7 @@ pytestmark = pytest.mark.slow  # the command sends to the fake over a socket
 
 @pytest.fixture
 def fake(fake_freshsales: FakeFreshsales, monkeypatch: pytest.MonkeyPatch) -> FakeFreshsales:
+    monkeypatch.setenv("FRESHSALES_OWNER", owner_email(fake_freshsales))
     monkeypatch.setenv("FRESHSALES_API_KEY", fake_freshsales.api_key)
     monkeypatch.setenv("FRESHSALES_DOMAIN", "acme")
     return fake_freshsales
@@ -35,7 +36,7 @@ def test_replay_delivers_what_was_fixed_and_keeps_the_rest(
     assert err == ""
     assert out == (
         "Replayed 2: 1 delivered, 1 rejected, 0 failed, 0 skipped (delivered before)\n"
-        "API calls: 3 (0 retries); HTTP statuses: 200 x2, 201 x1\n"
+        "API calls: 4 (0 retries); HTTP statuses: 200 x3, 201 x1\n"
         "Not delivered, by reason:\n"
         "  1 x invalid event: message: expected a JSON object, got the string 'garbage'\n"
         f"Still undelivered in {dead}: 1 message(s)\n"

@@ -1,12 +1,14 @@
 """`segment-freshsales send` against the fake Freshsales (--base-url), checked by its state."""
 
 import json
+import os
 from pathlib import Path
 
+import httpx
 import pytest
 
 from fake_freshsales import FakeFreshsales
-from tests.cli.helpers import IDENTIFY, TRACK, run, write_lines
+from tests.cli.helpers import IDENTIFY, TRACK, owner_email, run, write_lines
 from tests.dead_letters import dead_letters
 
 pytestmark = pytest.mark.slow  # the command sends to the fake over a socket
@@ -16,7 +18,9 @@ BROKEN_TRACK = {"type": "track", "messageId": "m-broken", "userId": "u-1"}
 
 @pytest.fixture
 def fake(fake_freshsales: FakeFreshsales, monkeypatch: pytest.MonkeyPatch) -> FakeFreshsales:
-    """The fake with the activity type tracks are recorded as, and its key in the env."""
+    """The fake with the activity type tracks are recorded as; its key, and its user as the
+    owner of activities, in the env."""
+    monkeypatch.setenv("FRESHSALES_OWNER", owner_email(fake_freshsales))
     fake_freshsales.admin.add_activity_type("Segment Event")
     monkeypatch.setenv("FRESHSALES_API_KEY", fake_freshsales.api_key)
     monkeypatch.delenv("FRESHSALES_DOMAIN", raising=False)
@@ -43,7 +47,7 @@ def test_json_lines_with_a_malformed_line_deliver_the_rest_and_keep_it(
         "(not JSON)          0         1       0        0      1\n"
         "total               2         2       0        0      4\n"
         "\n"
-        "API calls: 3 (0 retries); HTTP statuses: 200 x1, 201 x2\n"
+        "API calls: 5 (0 retries); HTTP statuses: 200 x4, 201 x1\n"
         "Not delivered (2):\n"
         "  line 2  (not JSON)  rejected: not JSON: Expecting property name enclosed in double "
         "quotes (column 2)\n"
@@ -98,7 +102,7 @@ def test_a_json_array_from_stdin_is_delivered(
         monkeypatch.setattr("sys.stdin", piped)
         status, out, _ = send(capsys, fake, "-", "--dead-letter", str(dead))
     assert status == 0
-    assert out.splitlines()[-1] == "API calls: 3 (0 retries); HTTP statuses: 200 x1, 201 x2"
+    assert out.splitlines()[-1] == "API calls: 5 (0 retries); HTTP statuses: 200 x4, 201 x1"
     assert not dead.exists()
     assert len(fake.admin.state()["sales_activities"]) == 1
 
@@ -120,7 +124,7 @@ def test_a_batch_body_shares_its_context_with_every_item(
         "track           1         0       0        0      1\n"
         "total           1         0       0        0      1\n"
         "\n"
-        "API calls: 4 (0 retries); HTTP statuses: 200 x2, 201 x2\n"
+        "API calls: 5 (0 retries); HTTP statuses: 200 x4, 201 x1\n"
     )
     state = fake.admin.state()
     assert [lead["email"] for lead in state["leads"]] == ["grace@example.com"]
@@ -143,18 +147,19 @@ def test_concurrency_delivers_every_message_in_each_users_order(
     state = fake.admin.state()
     assert len(state["leads"]) == 6
     assert sorted(a["title"] for a in state["sales_activities"]) == [f"Event {n}" for n in range(6)]
-    # Each track came after its identify: the person was found, never created by the track.
-    assert len(fake.admin.journal(method="POST", path="/api/leads/upsert")) == 6
+    # Each track came after its identify: the person was known, never created by the track.
+    assert len(fake.admin.journal(method="POST", path="/api/leads")) == 6
 
 
 def test_dry_run_prints_plans_and_sends_nothing(
     capsys: pytest.CaptureFixture[str], fake: FakeFreshsales, tmp_path: Path
 ) -> None:
-    source = write_lines(tmp_path / "in.jsonl", IDENTIFY, "nope", BROKEN_TRACK)
-    status, out, err = send(capsys, fake, str(source), "--dry-run")
+    source = write_lines(tmp_path / "in.jsonl", IDENTIFY, "nope", BROKEN_TRACK, TRACK)
+    status, out, err = send(capsys, fake, str(source), "--dry-run", "--lead-write", "upsert")
     assert status == 1
     assert err == ""
-    assert [json.loads(line) for line in out.splitlines()] == [
+    *lines, track = [json.loads(line) for line in out.splitlines()]
+    assert lines == [  # the identify is one upsert, as --lead-write asks
         {
             "where": "line 1",
             "messageId": "m-identify",
@@ -185,7 +190,53 @@ def test_dry_run_prints_plans_and_sends_nothing(
             "error": "invalid event: event: expected the event name, a non-empty string",
         },
     ]
+    # Where the activity's owner comes from: the person's, else $FRESHSALES_OWNER's user.
+    assert track["owner"] == (
+        f"the person's own owner, else Settings.owner {os.environ['FRESHSALES_OWNER']} "
+        "(looked up in GET /selector/owners)"
+    )
+    assert [call["path"] for call in track["plan"]["calls"]] == ["/lookup", "/sales_activities"]
     assert fake.admin.journal() == []
+
+
+def test_dry_run_says_when_no_owner_is_set(
+    capsys: pytest.CaptureFixture[str],
+    fake: FakeFreshsales,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("FRESHSALES_OWNER")
+    source = write_lines(tmp_path / "in.jsonl", TRACK, {**TRACK, "properties": {"ownerId": 7}})
+    status, out, _ = send(capsys, fake, str(source), "--dry-run")
+    assert status == 0
+    assert [json.loads(line)["owner"] for line in out.splitlines()] == [
+        "the person's own owner; no Settings.owner (--owner ID|EMAIL or $FRESHSALES_OWNER), "
+        "so the event is rejected when the person has no owner",
+        "properties.ownerId 7",
+    ]
+
+
+def test_without_an_owner_an_activity_is_rejected_naming_the_option(
+    capsys: pytest.CaptureFixture[str],
+    fake: FakeFreshsales,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("FRESHSALES_OWNER")
+    dead = tmp_path / "dead.jsonl"
+    source = write_lines(tmp_path / "in.jsonl", IDENTIFY, TRACK)
+    assert send(capsys, fake, str(source), "--dead-letter", str(dead))[0] == 1
+    [record] = dead_letters(dead, with_time=False)
+    assert "--owner ID|EMAIL" in record["reason"]
+    # --owner takes an id as well as an email, and wins over the environment.
+    owners = httpx.get(f"{fake.url}/api/selector/owners", headers=fake.auth_headers).json()
+    [user] = owners["users"]
+    monkeypatch.setenv("FRESHSALES_OWNER", "nobody@example.com")
+    source = write_lines(tmp_path / "again.jsonl", {**TRACK, "messageId": "m-again"})
+    option = ("--owner", str(user["id"]), "--dead-letter", str(tmp_path / "d2"))
+    assert send(capsys, fake, str(source), *option)[0] == 0
+    [activity] = fake.admin.state()["sales_activities"]
+    assert activity["owner_id"] == user["id"]
 
 
 def test_a_wrong_key_stops_with_one_line_and_keeps_everything_unsent(
@@ -202,7 +253,7 @@ def test_a_wrong_key_stops_with_one_line_and_keeps_everything_unsent(
     assert err == (
         "sending 1/3: 0 delivered, 1 rejected, 0 failed\n"  # the malformed line, kept
         "segment-freshsales: stopped: Freshsales answered 401: the API key is wrong or revoked "
-        "(Invalid authorization credentials.)\n"
+        "(login failed)\n"
     )
     assert out.splitlines()[-1] == f"Kept in {dead}: 3 message(s), for replay"
     assert [(r["status"], r["attempts"]) for r in dead_letters(dead, with_time=False)] == [

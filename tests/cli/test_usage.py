@@ -20,7 +20,12 @@ def events(tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def no_account(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("FRESHSALES_DOMAIN", "FRESHSALES_API_KEY", "SEGMENT_WRITE_KEY"):
+    for name in (
+        "FRESHSALES_DOMAIN",
+        "FRESHSALES_API_KEY",
+        "FRESHSALES_OWNER",
+        "SEGMENT_WRITE_KEY",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -45,6 +50,13 @@ def no_account(monkeypatch: pytest.MonkeyPatch) -> None:
          "'acme.freshsales.io' or 'acme.myfreshworks.com' (letters, digits and hyphens only)"),
         (("send", "EVENTS", "--dead-letter", "NODIR/no/dead.jsonl"), f"{PROG} send: error: "
          "--dead-letter NODIR/no/dead.jsonl: no directory NODIR/no"),
+        (("send", "EVENTS", "--dry-run", "--owner", "boss"), f"{PROG} send: error: owner: "
+         "expected a Freshsales user id (a positive integer) or a user's email, got the string "
+         "'boss'"),
+        (("send", "EVENTS", "--owner", "0"), f"{PROG} send: error: owner: expected a "
+         "Freshsales user id (a positive integer) or a user's email, got the number 0"),
+        (("send", "EVENTS", "--lead-write", "guess"), f"{PROG} send: error: argument "
+         "--lead-write: invalid choice: 'guess' (choose from 'find', 'upsert')"),
         (("replay", "MISSING"), f"{PROG} replay: error: cannot read MISSING: no such file"),
         (("serve",), f"{PROG} serve: error: serve needs a Freshsales account: --domain or "
          "$FRESHSALES_DOMAIN, and $FRESHSALES_API_KEY"),

@@ -60,10 +60,42 @@ BAD_INTERACTIONS: list[tuple[str, Edit, str]] = [
         "$.request.method: 'FETCH' is not one of ['GET', 'POST', 'PUT', 'DELETE']",
     ),
     ("no source", lambda doc: doc.pop("source"), "$: 'source' is a required property"),
+    ("no evidence", lambda doc: doc.pop("evidence"), "$: 'evidence' is a required property"),
+    ("no confidence", lambda doc: doc.pop("confidence"), "$: 'confidence' is a required property"),
     (
-        "a source without its mark",
-        lambda doc: doc.update(source="trust me"),
-        "$.source: 'trust me' does not match",
+        "a confidence that is no grade",
+        lambda doc: doc.update(confidence="sure"),
+        "$.confidence: 'sure' is not one of ['official', 'live-third-party', 'code', 'claim', ",
+    ),
+    (
+        "evidence that is no source of the evidence file",
+        lambda doc: doc.update(evidence=["E99"]),
+        "$.evidence[0]: 'E99' is not one of ['E1', ",
+    ),
+    (
+        "a source citing what evidence does not list",
+        lambda doc: doc.update(source="seen live (E3, E8)", evidence=["E3"]),
+        "$.evidence: source cites E8, not in evidence",
+    ),
+    (
+        "evidence the source does not cite",
+        lambda doc: doc.update(source="seen live (E3)", evidence=["E3", "E9"]),
+        "$.source: evidence lists E9, not cited by source",
+    ),
+    (
+        "an unknown variant",
+        lambda doc: doc.update(variants={"leads_upsrt": True}),
+        "$.variants: unknown variant 'leads_upsrt' (known: upsert_create_status, ",
+    ),
+    (
+        "a variant value the switch does not take",
+        lambda doc: doc.update(variants={"upsert_create_status": 202}),
+        "$.variants: variant upsert_create_status takes one of 200, 201; got 202",
+    ),
+    (
+        "an absent header that is not allow-listed",
+        lambda doc: doc["response"].update(absent_headers=["Server"]),
+        "$.response.absent_headers[0]: 'Server' is not one of ['Content-Type', ",
     ),
     (
         "an Authorization header",

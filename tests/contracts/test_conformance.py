@@ -126,3 +126,24 @@ def test_headers_and_routes_that_were_never_recorded(
         "$.request.headers.Authorization: expected Token token=<key>",
     ]
     assert any(d.path == "$.request.path" for d in notes.differences)
+
+
+def test_a_sales_activity_without_its_owner_is_a_miss(
+    checked: tuple[ConformanceTransport, httpx.Client],
+) -> None:
+    transport, client = checked
+    activity = {
+        "title": "Signed Up",
+        "start_date": "2026-05-01T10:00:00Z",
+        "end_date": "2026-05-01T10:00:00Z",
+        "sales_activity_type_id": 70000612898,
+        "targetable_type": "Contact",
+        "targetable_id": 70054866612,
+    }
+    post(client, "/api/sales_activities", {"sales_activity": activity})
+    post(client, "/api/sales_activities", {"sales_activity": {**activity, "owner_id": 7}})
+    [miss] = transport.misses
+    assert miss.closest.name == "sales-activities-create-contact"
+    assert [str(d) for d in miss.differences] == [
+        "$.request.body.sales_activity: 'owner_id' is a required property"
+    ]

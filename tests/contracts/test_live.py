@@ -1,7 +1,9 @@
 """Verification against a live server: states set only where an admin API exists, writes only
 when allowed, one host kind at a time, and a drift report of what changed."""
 
+import shutil
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -9,7 +11,8 @@ import pytest
 
 from contracts import load_interactions, verify_live
 from contracts.cli import main
-from contracts.report import render
+from contracts.model import CONTRACTS_DIR
+from contracts.report import confidence_counts, render
 from fake_freshsales import AccountConfig, FakeConfig, FakeFreshsales, StatusCodes, create_app
 
 KEY = "live-key-77aa01"
@@ -17,9 +20,11 @@ INTERACTIONS = load_interactions()
 NO_STATE_READS = [
     "error-401-no-key",
     "error-404-unknown-selector",
+    "selector-owners",
     "suite-error-400-lookup-leads",
     "suite-error-401-wrong-key",
     "suite-error-404-lead-get",
+    "suite-selector-owners",
 ]
 Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -60,6 +65,10 @@ def test_without_an_admin_api_states_are_not_faked_and_writes_wait() -> None:
         "provider state 'contact exists' cannot be set on a live server (no /_fake admin API)"
     )
     assert notes["error-400-missing-envelope"] == "writes (add --allow-writes)"
+    # A variant is a fact of the account: a live one answers one way or the other.
+    assert notes["error-401-errors-body"] == "holds when auth_error_body=errors"
+    assert notes["error-400-lookup-external-id"] == "holds when lookup_external_id=false"
+    assert notes["leads-upsert-create"] == "holds when leads_upsert=true"
 
 
 def test_allowed_writes_without_states_run() -> None:
@@ -68,12 +77,16 @@ def test_allowed_writes_without_states_run() -> None:
     assert by_status(results)["ok"] == sorted(
         [
             *NO_STATE_READS,
+            "error-400-deal-upsert-by-name",
             "error-400-invalid-email",
             "error-400-missing-envelope",
             "error-400-missing-unique-identifier",
+            "error-400-wrong-content-type",
             "error-400-wrong-type-amount",
             "error-400-wrong-type-sales-accounts",
             "error-401-wrong-key",
+            "error-404-leads-upsert",
+            "suite-error-400-contact-without-email",
             "suite-error-404-leads-upsert",
         ]
     )
@@ -126,14 +139,25 @@ def test_the_command_line_against_a_served_fake(
     fake_freshsales: FakeFreshsales,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
+    # The interactions alone: the server is what this run checks.
+    shutil.copytree(CONTRACTS_DIR / "interactions", tmp_path / "interactions")
+    (tmp_path / "translations").mkdir()
     monkeypatch.setenv("LIVE_KEY", fake_freshsales.api_key)
-    argv = ["verify", "--base-url", fake_freshsales.url, "--api-key-env", "LIVE_KEY"]
-    assert main([*argv, "--against-live"]) == 0
+    argv = ["verify", "--contracts", str(tmp_path), "--base-url", fake_freshsales.url]
+    assert main([*argv, "--api-key-env", "LIVE_KEY", "--against-live"]) == 0
     out = capsys.readouterr().out
-    assert "102 checks: 64 ok, 0 failed, 38 skipped\n" in out
+    counts = ", ".join(f"{grade} {n}" for grade, n in confidence_counts(INTERACTIONS).items())
+    writes = sum(interaction.writes for interaction in INTERACTIONS)
+    # With the admin API every read runs, its variants and states set; writes wait.
+    assert (
+        f"{len(INTERACTIONS)} checks: {len(INTERACTIONS) - writes} ok, 0 failed, "
+        f"{writes} skipped\n"
+        f"interactions by confidence: {counts}\n"
+    ) in out
     assert "contacts-get                           provider  ok\n" in out
     assert (
         "contacts-delete                        provider  skipped: writes (add --allow-writes)\n"
     ) in out
-    assert "\ndrift report: 8 interactions differ from their recording\n" in out
+    assert "\ndrift report: 19 interactions differ from their recording\n" in out

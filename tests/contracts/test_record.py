@@ -90,6 +90,8 @@ def test_a_recording_verifies_against_a_fresh_fake(name: str, tmp_path: Path) ->
     recorded = load_interactions(tmp_path)
     assert [i.file for i in recorded] == sorted(written)
     assert {i.source for i in recorded} == {f"recorded from {host} on 2026-05-01"}
+    # A fake's answers prove nothing about Freshsales.
+    assert {(i.evidence, i.confidence) for i in recorded} == {(("recorded",), "inferred")}
     results = verify_provider(interactions=recorded)
     assert [(r.name, r.status, r.differences) for r in results if r.failed] == []
 

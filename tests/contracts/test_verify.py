@@ -5,34 +5,69 @@ from collections import Counter
 
 import pytest
 
-from contracts import load_interactions, load_translations, verify_consumer, verify_provider
+from contracts import (
+    confidence_counts,
+    load_interactions,
+    load_translations,
+    verify_consumer,
+    verify_provider,
+)
 from contracts.cli import main
+from fake_freshsales.models.variants import SPECS
 
 INTERACTIONS = load_interactions()
+COUNTS = "official 2, live-third-party 26, code 12, claim 16, inferred 30"
 
-# Every request the client sends, on the root(s) where it exists (reference §1: no leads on
-# the Suite host), as (method, path) after the root.
+# Every request a client sends, on the root(s) where it exists (evidence E6: no leads on the
+# Suite host), as (method, path) after the root: the upserts (leads' and name-keyed deals'
+# under their variants) and the default paths of leads and deals (E2, E4).
 CLIENT_ROUTES = {
     ("/api", "POST", "/leads/upsert"),
+    ("/api", "POST", "/leads"),
+    ("/api", "PUT", "/leads/{lead_id}"),
     ("/api", "POST", "/contacts/upsert"),
     ("/api", "POST", "/sales_accounts/upsert"),
+    ("/api", "GET", "/sales_accounts/{sales_account_id}"),
+    ("/api", "POST", "/deals"),
+    ("/api", "PUT", "/deals/{deal_id}"),
     ("/api", "POST", "/deals/upsert"),
     ("/api", "GET", "/selector/sales_activity_types"),
+    ("/api", "GET", "/selector/owners"),
     ("/api", "POST", "/sales_activities"),
+    ("/api", "GET", "/contacts/{contact_id}/activities"),
+    ("/api", "GET", "/leads/{lead_id}/activities"),
     ("/api", "GET", "/lookup"),
     ("/crm/sales/api", "POST", "/contacts/upsert"),
+    ("/crm/sales/api", "GET", "/contacts/{contact_id}"),
+    ("/crm/sales/api", "PUT", "/contacts/{contact_id}"),
     ("/crm/sales/api", "POST", "/sales_accounts/upsert"),
+    ("/crm/sales/api", "POST", "/deals"),
     ("/crm/sales/api", "POST", "/deals/upsert"),
     ("/crm/sales/api", "GET", "/selector/sales_activity_types"),
     ("/crm/sales/api", "POST", "/sales_activities"),
+    ("/crm/sales/api", "GET", "/contacts/{contact_id}/activities"),
     ("/crm/sales/api", "GET", "/lookup"),
+}
+# The interactions that hold only under a switch, and the switch.
+UNDER_VARIANTS = {
+    "contacts-upsert-create-201": {"upsert_create_status": 201},
+    "deals-upsert-create": {"deal_upsert_by_name": True},
+    "deals-upsert-update": {"deal_upsert_by_name": True},
+    "error-400-lookup-external-id": {"lookup_external_id": False},
+    "error-401-errors-body": {"auth_error_body": "errors"},
+    "error-429-retry-after": {"retry_after": True},
+    "leads-upsert-company-deal": {"leads_upsert": True},
+    "leads-upsert-create": {"leads_upsert": True},
+    "leads-upsert-custom-field": {"leads_upsert": True},
+    "leads-upsert-update": {"leads_upsert": True},
+    "suite-deals-upsert-create": {"deal_upsert_by_name": True},
 }
 
 
 def test_every_interaction_holds_on_the_fake() -> None:
     results = verify_provider(interactions=INTERACTIONS)
     assert [(r.name, r.status) for r in results if r.status != "ok"] == []
-    assert len(results) == len(INTERACTIONS) == 56
+    assert len(results) == len(INTERACTIONS) == 86
 
 
 def test_every_translation_case_holds() -> None:
@@ -45,7 +80,9 @@ def test_the_command_line_check_passes(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["verify"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].split() == ["interaction", "/", "case", "side", "result"]
-    assert out.endswith("102 checks: 102 ok, 0 failed, 0 skipped\n")
+    assert out.endswith(
+        f"132 checks: 132 ok, 0 failed, 0 skipped\ninteractions by confidence: {COUNTS}\n"
+    )
 
 
 def test_every_client_route_succeeds_on_record() -> None:
@@ -65,6 +102,7 @@ def test_both_lookups_the_client_makes_are_recorded_on_both_roots() -> None:
     }
     assert lookups == {
         (False, "email", "contact,lead"),
+        (False, "email", "lead"),
         (False, "external_id", "contact,lead"),
         (True, "email", "contact"),
         (True, "external_id", "contact"),
@@ -73,7 +111,7 @@ def test_both_lookups_the_client_makes_are_recorded_on_both_roots() -> None:
 
 def test_the_error_answers_are_recorded() -> None:
     statuses = Counter(i.response.status for i in INTERACTIONS if not i.succeeds)
-    assert statuses == {400: 12, 401: 3, 404: 5, 429: 2}
+    assert statuses == {400: 18, 401: 4, 404: 6, 429: 2}
     for interaction in INTERACTIONS:
         if interaction.response.status == 429:
             assert {"X-RateLimit-Remaining", "X-RateLimit-Reset"} <= set(
@@ -89,10 +127,20 @@ def test_the_error_answers_are_recorded() -> None:
     } <= names
 
 
-def test_every_source_carries_a_mark_or_a_recording() -> None:
+def test_every_interaction_is_graded_and_inferences_say_so() -> None:
+    assert ", ".join(f"{g} {n}" for g, n in confidence_counts(INTERACTIONS).items()) == COUNTS
     for interaction in INTERACTIONS:
-        marked = any(mark in interaction.source for mark in ("[C]", "[C-3p]", "[I]"))
-        assert marked or interaction.source.startswith("recorded from "), interaction.name
+        assert interaction.evidence, interaction.name
+        if interaction.confidence == "inferred":
+            assert "[I]" in interaction.source, interaction.name
+
+
+def test_the_switches_each_interaction_needs() -> None:
+    under = {i.name: dict(i.variants) for i in INTERACTIONS if i.variants}
+    assert under == UNDER_VARIANTS
+    for variants in under.values():
+        for name, value in variants.items():
+            assert value != SPECS[name].default
 
 
 def test_translation_cases_cover_every_message_type_and_the_invalid_ones() -> None:

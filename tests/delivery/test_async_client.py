@@ -10,11 +10,13 @@ from typing import Any
 import httpx
 import pytest
 
+from fake_freshsales import AccountConfig, AdminClient, FakeConfig, create_app
 from segment_freshsales import AsyncClient, AuthError
 from segment_freshsales.delivery.async_client import user_keys
 from segment_freshsales.delivery.deadletter import DeadLetters
 from tests.dead_letters import dead_letters
-from tests.delivery.helpers import SETTINGS, VirtualTime
+from tests.delivery.helpers import API_KEY, SETTINGS, VirtualTime
+from translator import Settings
 
 
 class SlowFreshsales:
@@ -40,7 +42,7 @@ class SlowFreshsales:
             self.in_flight -= 1
         path = request.url.path
         if path.endswith("/lookup"):
-            return httpx.Response(200, json={"contacts": {"contacts": [{"id": 1}]}})
+            return httpx.Response(200, json={"contacts": {"contacts": [{"id": 1, "owner_id": 5}]}})
         if path.endswith("/selector/sales_activity_types"):
             return httpx.Response(
                 200, json={"sales_activity_types": [{"id": 5, "name": "Segment Event"}]}
@@ -148,8 +150,112 @@ def test_user_keys_join_ids_and_emails() -> None:
         "anonymousId:x",
         "email:c@d.io",
     }
+    assert user_keys({"type": "track", "properties": {"email": "Ann@Example.COM"}}) == {
+        "email:ann@example.com"
+    }
+    assert user_keys({"type": "group", "userId": 42, "groupId": "g1"}) == {"userId:42"}
     assert user_keys([]) == set()
-    assert user_keys({"userId": True, "context": ["x"], "traits": "t"}) == set()
+    assert user_keys({"userId": True, "context": ["x"], "traits": "t", "properties": 1}) == set()
+
+
+class RecordingFake(httpx.AsyncBaseTransport):
+    """The fake, in-process, behind a transport that holds each request a moment and records
+    how many were in flight at once."""
+
+    def __init__(self) -> None:
+        account = AccountConfig(
+            domain="acme",
+            api_key=API_KEY,
+            variants={"owner_required": False},
+            activity_types=("Segment Event",),
+        )
+        self.app = create_app(FakeConfig(accounts=(account,)))
+        self.fake = httpx.WSGITransport(app=self.app)
+        self.in_flight = 0
+        self.peak = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            await asyncio.sleep(0.01)
+            body = await request.aread()
+            forwarded = httpx.Request(
+                request.method, request.url, headers=request.headers, content=body
+            )
+            response = self.fake.handle_request(forwarded)
+            return httpx.Response(
+                response.status_code, headers=response.headers, content=response.read()
+            )
+        finally:
+            self.in_flight -= 1
+
+    def state(self) -> dict[str, Any]:
+        with AdminClient("http://fake.test", transport=self.fake) as admin:
+            return admin.state()
+
+
+def deliver_to_fake(fake: RecordingFake, messages: list[dict[str, Any]]) -> Any:
+    async def main() -> Any:
+        async with AsyncClient(
+            # The owner is named, so an activity never waits on how the person's is found.
+            Settings(domain="acme", api_key=API_KEY, base_url="http://fake.test", owner=OWNER),
+            transport=fake,
+            concurrency=8,
+            seed=1,
+        ) as client:
+            return await client.deliver_all(messages)
+
+    return asyncio.run(main())
+
+
+OWNER = "api-user@acme.example.com"  # the API user of the fake's account
+ANN_BY_TRAITS = {
+    "type": "identify",
+    "userId": "u-ann",
+    "messageId": "identify",
+    "traits": {"email": "ann@example.com", "firstName": "Ann"},
+}
+
+
+def test_a_person_named_only_by_properties_email_is_never_raced() -> None:
+    """Bug 3: a track naming its person only by properties.email ran beside the identify that
+    names them only by traits.email, and made a twin lead."""
+    fake = RecordingFake()
+    track = {
+        "type": "track",
+        "messageId": "track",
+        "event": "Signed Up",
+        "properties": {"email": "Ann@Example.com"},
+    }
+    report = deliver_to_fake(fake, [ANN_BY_TRAITS, track])
+    assert (report.delivered, report.rejected) == (2, 0)
+    assert fake.peak == 1
+    state = fake.state()
+    [lead] = state["leads"]
+    assert (lead["email"], lead["first_name"], lead["external_id"]) == (
+        "ann@example.com",
+        "Ann",
+        "u-ann",
+    )
+    [activity] = state["sales_activities"]
+    assert (activity["targetable_type"], activity["targetable_id"]) == ("Lead", lead["id"])
+
+
+def test_messages_of_other_people_still_run_at_once() -> None:
+    fake = RecordingFake()
+    track = {
+        "type": "track",
+        "messageId": "track",
+        "event": "Signed Up",
+        "properties": {"email": "bob@example.com"},
+    }
+    assert deliver_to_fake(fake, [ANN_BY_TRAITS, track]).delivered == 2
+    assert fake.peak == 2
+    assert sorted(lead["email"] for lead in fake.state()["leads"]) == [
+        "ann@example.com",
+        "bob@example.com",
+    ]
 
 
 def test_each_message_is_told_its_outcome_with_its_position(tmp_path: Path) -> None:

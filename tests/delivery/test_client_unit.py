@@ -23,8 +23,20 @@ from translator import Settings
 
 MakeClient = Callable[..., Client]
 TRACK = {"type": "track", "userId": "ann@example.com", "event": "Signed Up", "messageId": "m-1"}
-LEAD = httpx.Response(201, json={"lead": {"id": 101, "email": "ann@example.com"}})
+OWNER = 70000000005
+LEAD = httpx.Response(
+    201, json={"lead": {"id": 101, "email": "ann@example.com", "owner_id": OWNER}}
+)
 CREATED = httpx.Response(201, json={"sales_activity": {"id": 9}})
+# An account known to have /leads/upsert: an identify of a lead is then one request, which keeps
+# the tests of retries, pacing and storage to the point. The find-first default has its own.
+UPSERTS = Settings(domain="acme", api_key=API_KEY, lead_write="upsert")
+
+
+@pytest.fixture
+def make_client(make_client: MakeClient) -> MakeClient:
+    """The conftest's clients, of the UPSERTS account unless given settings."""
+    return lambda **options: make_client(**{"settings": UPSERTS, **options})
 
 
 def sent(route: respx.Route, index: int = -1) -> Any:
@@ -66,12 +78,14 @@ def test_track_for_an_unseen_person_creates_a_lead_and_the_activity(
     assert sent(routes["activity"]) == {
         "sales_activity": {
             "title": "Signed Up",
-            "notes": 'Segment track "Signed Up"\nplan: pro',
+            # The last line names the message: a retry finds the activity by it.
+            "notes": 'Segment track "Signed Up"\nplan: pro\nSegment messageId: m-1',
             "start_date": "2026-05-01T10:00:00Z",
             "end_date": "2026-05-01T10:00:00Z",
             "sales_activity_type_id": 70001,
             "targetable_type": "Lead",
             "targetable_id": 101,
+            "owner_id": OWNER,  # the owner the new lead was given
         }
     }
     assert routes["activity"].calls[0].request.headers["content-type"] == "application/json"
@@ -83,13 +97,17 @@ def test_an_existing_contact_is_found_and_never_gets_a_twin_lead(
     routes = track_routes(router)
     routes["lookup"].mock(
         return_value=httpx.Response(
-            200, json={"contacts": {"contacts": [{"id": 55}]}, "leads": {"leads": [{"id": 101}]}}
+            200,
+            json={
+                "contacts": {"contacts": [{"id": 55, "owner_id": 8}]},
+                "leads": {"leads": [{"id": 101, "owner_id": 9}]},
+            },
         )
     )
     assert make_client().deliver(TRACK).status == "delivered"
     assert not routes["lead"].called
     body = sent(routes["activity"])["sales_activity"]
-    assert (body["targetable_type"], body["targetable_id"]) == ("Contact", 55)
+    assert (body["targetable_type"], body["targetable_id"], body["owner_id"]) == ("Contact", 55, 8)
 
 
 def test_message_without_timestamp_is_stamped_on_receipt(
@@ -170,11 +188,15 @@ def test_contact_plan_links_account_contact_and_deal(
         return_value=httpx.Response(200, json={"sales_account": {"id": 7001, "name": "Acme"}})
     )
     contact = router.post("/contacts/upsert").mock(
-        return_value=httpx.Response(201, json={"contact": {"id": 8001}})
+        return_value=httpx.Response(200, json={"contact": {"id": 8001, "sales_accounts": []}})
     )
-    deal = router.post("/deals/upsert").mock(
-        return_value=httpx.Response(201, json={"deal": {"id": 9001}})
+    link = router.put("/contacts/8001").mock(
+        return_value=httpx.Response(200, json={"contact": {"id": 8001}})
     )
+    deals = router.get("/sales_accounts/7001", params={"include": "deals"}).mock(
+        return_value=httpx.Response(200, json={"sales_account": {"id": 7001}, "deals": []})
+    )
+    deal = router.post("/deals").mock(return_value=httpx.Response(200, json={"deal": {"id": 9001}}))
     message = {
         "type": "identify",
         "userId": "u-1",
@@ -187,7 +209,9 @@ def test_contact_plan_links_account_contact_and_deal(
     }
     assert make_client().deliver(message).status == "delivered"
     assert sent(account)["unique_identifier"] == {"name": "Acme"}
-    assert sent(contact)["contact"]["sales_accounts"] == [{"id": 7001, "is_primary": True}]
+    assert "sales_accounts" not in sent(contact)["contact"]
+    assert sent(link) == {"contact": {"sales_accounts": [{"id": 7001, "is_primary": True}]}}
+    assert deals.call_count == 1
     assert sent(deal)["deal"] == {
         "name": "D",
         "amount": 5,
@@ -200,6 +224,9 @@ def test_response_without_the_referenced_id_is_a_rejection(
     router: respx.Router, make_client: MakeClient
 ) -> None:
     router.post("/sales_accounts/upsert").mock(return_value=httpx.Response(200, json={"oops": 1}))
+    router.post("/contacts/upsert").mock(
+        return_value=httpx.Response(200, json={"contact": {"id": 8001, "sales_accounts": []}})
+    )
     message = {
         "type": "identify",
         "userId": "u",
@@ -548,6 +575,96 @@ def test_replay_resends_and_rewrites_the_file(
     assert json.loads(lines[0])["reason"] == "POST /leads/upsert: 400 Bad"
     assert lines[1] == "not json"
     assert not (tmp_path / "other.jsonl").exists()
+
+
+def listed(*notes: str) -> httpx.Response:
+    """A record's activities, newest first, with these notes."""
+    return httpx.Response(
+        200, json={"activities": [{"id": 900 + i, "notes": n} for i, n in enumerate(notes)]}
+    )
+
+
+MADE = 'Segment track "Signed Up"\nSegment messageId: m-1'
+
+
+@pytest.mark.parametrize(
+    "unknown", [httpx.ReadTimeout("timed out"), httpx.RemoteProtocolError("dropped"), errors(502)]
+)
+def test_an_activity_whose_create_may_have_been_made_is_looked_for_before_it_is_sent_again(
+    router: respx.Router, make_client: MakeClient, unknown: Exception | httpx.Response
+) -> None:
+    routes = track_routes(router)
+    routes["activity"].side_effect = [unknown, CREATED]
+    # The earlier attempt was carried out: its activity is there, below a later one.
+    listing = router.get("/leads/101/activities").mock(
+        return_value=listed('Segment track "Other"\nSegment messageId: m-7', MADE)
+    )
+    outcome = make_client().deliver(TRACK)
+    assert outcome.status == "delivered"
+    status = unknown.status_code if isinstance(unknown, httpx.Response) else 0
+    assert outcome.calls[-2:] == [
+        ("POST", "/sales_activities", status),
+        ("GET", "/leads/101/activities", 200),
+    ]
+    assert (routes["activity"].call_count, listing.call_count) == (1, 1)
+
+
+def test_an_activity_missing_from_the_listing_is_sent_again(
+    router: respx.Router, make_client: MakeClient
+) -> None:
+    routes = track_routes(router)
+    routes["activity"].side_effect = [httpx.ReadTimeout("timed out"), CREATED]
+    # Notes that only mention the messageId elsewhere, or another message's: not this one.
+    router.get("/leads/101/activities").mock(
+        return_value=listed("Segment messageId: m-1\nlater: line", "Segment messageId: m-10")
+    )
+    outcome = make_client().deliver(TRACK)
+    assert outcome.status == "delivered"
+    assert routes["activity"].call_count == 2
+    assert sent(routes["activity"], 0) == sent(routes["activity"], 1)
+
+
+def test_a_429_is_certain_so_the_activity_is_sent_again_without_a_listing(
+    router: respx.Router, make_client: MakeClient
+) -> None:
+    routes = track_routes(router)
+    routes["activity"].side_effect = [errors(429, "Too many"), CREATED]
+    listing = router.get("/leads/101/activities").mock(return_value=listed())
+    assert make_client().deliver(TRACK).status == "delivered"
+    assert (routes["activity"].call_count, listing.called) == (2, False)
+
+
+@pytest.mark.parametrize(("found", "posts"), [(True, 0), (False, 1)])
+def test_a_message_that_may_have_been_sent_is_looked_for_first(
+    router: respx.Router, make_client: MakeClient, found: bool, posts: int
+) -> None:
+    routes = track_routes(router)
+    listing = router.get("/leads/101/activities").mock(
+        return_value=listed(MADE) if found else listed()
+    )
+    outcome = make_client().deliver(TRACK, maybe_sent=True)
+    assert outcome.status == "delivered"
+    assert (listing.call_count, routes["activity"].call_count) == (1, posts)
+
+
+def test_a_replayed_failure_is_looked_for_and_an_unsent_message_is_not(
+    router: respx.Router, make_client: MakeClient, tmp_path: Path
+) -> None:
+    routes = track_routes(router)
+    listing = router.get("/leads/101/activities").mock(return_value=listed(MADE))
+    path = tmp_path / "replay.jsonl"
+    unsent = {**TRACK, "messageId": "m-2"}
+    with path.open("w") as file:
+        for message, status in ((TRACK, "failed"), (unsent, "unsent")):
+            record = {"message": message, "status": status, "reason": "x", "attempts": 0}
+            file.write(json.dumps(record) + "\n")
+    report = replay(path, make_client())
+    assert report.delivered == 2
+    # The failed one was made by an attempt that got no answer: found, not made again.
+    assert listing.call_count == 1
+    assert [sent_json(c)["sales_activity"]["notes"] for c in routes["activity"].calls] == [
+        'Segment track "Signed Up"\nSegment messageId: m-2'
+    ]
 
 
 def test_dead_letters_without_a_file_are_kept_in_memory(

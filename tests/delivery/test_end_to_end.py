@@ -9,73 +9,20 @@ import httpx
 import pytest
 
 from bench.stream import realistic_stream
-from contracts import ConformanceTransport, load_interactions
 from fake_freshsales import (
     AccountConfig,
-    AdminClient,
     FakeConfig,
     FakeFreshsales,
     Limits,
     create_app,
 )
-from segment_freshsales import AuthError, Client, RateLimits
+from segment_freshsales import AuthError, RateLimits
 from tests.dead_letters import dead_letters
-from translator import Settings
+from tests.harness import Harness
 
 KEY = "e2e-key-1b7c3d9f0a"
-INTERACTIONS = load_interactions()
-
-
-class Harness:
-    """The fake behind one httpx transport, its admin API, and clients wired to it."""
-
-    def __init__(self, transport: httpx.BaseTransport, origin: str, api_key: str) -> None:
-        self.transport = transport
-        # Every request a client sends must have the shape of a recorded interaction.
-        self.conformance = ConformanceTransport(transport, INTERACTIONS)
-        self.origin = origin
-        self.api_key = api_key
-        self.admin = AdminClient(origin, transport=transport)
-        self.clients: list[Client] = []
-        self.now = 0.0
-
-    def close(self) -> None:
-        for client in self.clients:
-            client.close()
-        self.admin.close()
-
-    def sleep(self, seconds: float) -> None:
-        """Time passes for the client and for the fake's clock alike, instantly."""
-        self.now += seconds
-        self.admin.advance_clock(seconds)
-
-    def client(self, tmp_path: Path, domain: str = "acme", **options: Any) -> Client:
-        settings = Settings(
-            domain=domain, api_key=options.pop("api_key", self.api_key), base_url=self.origin
-        )
-        client = Client(
-            settings,
-            transport=self.conformance,
-            dead_letter=tmp_path / "dead-letter.jsonl",
-            sleep=self.sleep,
-            clock=lambda: self.now,
-            seed=11,
-            **options,
-        )
-        self.clients.append(client)
-        return client
-
-    def state(self) -> dict[str, list[dict[str, Any]]]:
-        return self.admin.state()
-
-    def journal(self, **filters: Any) -> list[dict[str, Any]]:
-        return self.admin.journal(**filters)
-
-    def api_get(self, path: str) -> Any:
-        """A GET of the Freshsales API itself, with the account's key."""
-        headers = {"Authorization": f"Token token={self.api_key}"}
-        with httpx.Client(transport=self.transport, base_url=f"{self.origin}/api") as api:
-            return api.get(path, headers=headers).json()
+# The fake account's one user, who owns the activities whose person has no owner.
+OWNER = "api-user@acme.example.com"
 
 
 @pytest.fixture(params=["wsgi", pytest.param("socket", marks=pytest.mark.slow)])
@@ -159,7 +106,7 @@ def test_contact_with_company_and_deal_makes_three_linked_records(
 def test_identify_then_track_puts_one_activity_on_the_contact(
     fake: Harness, tmp_path: Path
 ) -> None:
-    client = fake.client(tmp_path)
+    client = fake.client(tmp_path, owner=OWNER)
     identify = {
         "type": "identify",
         "userId": "u-1",
@@ -179,6 +126,8 @@ def test_identify_then_track_puts_one_activity_on_the_contact(
     [activity] = state["sales_activities"]
     assert (activity["targetable_type"], activity["targetable_id"]) == ("Contact", contact["id"])
     assert activity["title"] == "Signed Up"
+    [user] = fake.api_get("/selector/owners")["users"]
+    assert activity["owner_id"] == user["id"]
 
 
 def test_track_from_a_fresh_client_finds_the_existing_contact(
@@ -191,7 +140,7 @@ def test_track_from_a_fresh_client_finds_the_existing_contact(
     }
     assert fake.client(tmp_path).deliver(identify).status == "delivered"
     track = {"type": "track", "userId": "u-1", "event": "Signed Up"}  # by external id
-    assert fake.client(tmp_path).deliver(track).status == "delivered"
+    assert fake.client(tmp_path, owner=OWNER).deliver(track).status == "delivered"
     state = fake.state()
     assert (len(state["leads"]), len(state["contacts"]), len(state["sales_activities"])) == (
         0,
@@ -207,7 +156,7 @@ def test_page_is_an_activity_of_the_page_type(fake: Harness, tmp_path: Path) -> 
         "name": "Pricing",
         "properties": {"url": "https://x.io/pricing"},
     }
-    assert fake.client(tmp_path).deliver(page).status == "delivered"
+    assert fake.client(tmp_path, owner=OWNER).deliver(page).status == "delivered"
     state = fake.state()
     [lead] = state["leads"]
     [activity] = state["sales_activities"]
@@ -244,7 +193,7 @@ def test_faults_over_500_events_lose_nothing(fake: Harness, tmp_path: Path) -> N
     fake.admin.set_faults(
         rate=0.2, statuses=[429, 500, 503], latency_ms=[0, 2], drop_connection_rate=0.05, seed=7
     )
-    client = fake.client(tmp_path, max_attempts=3)
+    client = fake.client(tmp_path, max_attempts=3, owner=OWNER)
     messages = realistic_stream(500, users=60, seed=3)
     report = client.deliver_all(messages)
     assert report.delivered + report.rejected + report.failed == 500
@@ -261,10 +210,16 @@ def test_faults_over_500_events_lose_nothing(fake: Harness, tmp_path: Path) -> N
 
 
 def test_pacing_at_60_a_minute_meets_no_429(fake: Harness, tmp_path: Path) -> None:
-    fake.admin.add_account("slow", "slow-key-9x8y7z", limits=Limits(hourly=100000, per_minute=60))
+    slow = fake.admin.add_account(
+        "slow", "slow-key-9x8y7z", limits=Limits(hourly=100000, per_minute=60)
+    )
     fake.admin.add_activity_type("Segment Event", domain="slow")
     client = fake.client(
-        tmp_path, domain="slow", api_key="slow-key-9x8y7z", limits=RateLimits(((60, 60.0),))
+        tmp_path,
+        domain="slow",
+        api_key="slow-key-9x8y7z",
+        limits=RateLimits(((60, 60.0),)),
+        owner=slow["user"]["id"],
     )
     messages = [
         {
@@ -281,3 +236,128 @@ def test_pacing_at_60_a_minute_meets_no_429(fake: Harness, tmp_path: Path) -> No
     assert report.api_calls >= 150 + 10
     # a burst of one budget, then one request a second: paced, not stopped by the server
     assert fake.now >= report.api_calls - 60
+
+
+def test_group_of_a_known_contact_links_it_and_makes_no_lead_twin(
+    fake: Harness, tmp_path: Path
+) -> None:
+    # Issue 12, bug 1: the classic host used to end with a lead twin and an unlinked contact.
+    client = fake.client(tmp_path)
+    identify = {"type": "identify", "userId": "c@example.com", "traits": {"fsContact": "true"}}
+    group = {
+        "type": "group",
+        "userId": "c@example.com",
+        "groupId": "g1",
+        "traits": {"name": "Initech"},
+    }
+    assert client.deliver(identify).status == "delivered"
+    assert client.deliver(group).status == "delivered"
+    state = fake.state()
+    assert state["leads"] == []
+    [contact], [account] = state["contacts"], state["sales_accounts"]
+    assert account["name"] == "Initech"
+    assert [(a["id"], a["is_primary"]) for a in contact["sales_accounts"]] == [
+        (account["id"], True)
+    ]
+
+
+def test_a_fresh_client_links_the_contact_a_group_names(fake: Harness, tmp_path: Path) -> None:
+    identify = {"type": "identify", "userId": "c@example.com", "traits": {"fsContact": "true"}}
+    assert fake.client(tmp_path).deliver(identify).status == "delivered"
+    group = {"type": "group", "userId": "c@example.com", "groupId": "g1", "traits": {"name": "A"}}
+    assert fake.client(tmp_path).deliver(group).status == "delivered"  # found by lookup
+    state = fake.state()
+    assert state["leads"] == []
+    assert [a["name"] for a in state["contacts"][0]["sales_accounts"]] == ["A"]
+
+
+CONTACT_C = {
+    "type": "identify",
+    "userId": "u-c",
+    "traits": {"email": "c@example.com", "fsContact": True},
+}
+
+
+def joins(kind: str, company: str) -> dict[str, Any]:
+    """A message that links contact c@example.com to `company`: a group, or an identify."""
+    if kind == "group":
+        return {
+            "type": "group",
+            "userId": "c@example.com",
+            "groupId": company,
+            "traits": {"name": company},
+        }
+    return {**CONTACT_C, "traits": {**CONTACT_C["traits"], "company": company}}
+
+
+@pytest.mark.parametrize("kind", ["group", "identify"])
+def test_a_second_company_is_added_and_the_first_stays_primary(
+    fake: Harness, tmp_path: Path, kind: str
+) -> None:
+    client = fake.client(tmp_path)
+    for message in (CONTACT_C, joins(kind, "Initech"), joins(kind, "Globex")):
+        assert client.deliver(message).status == "delivered", message
+    [contact] = fake.state()["contacts"]
+    assert [(a["name"], a["is_primary"]) for a in contact["sales_accounts"]] == [
+        ("Initech", True),
+        ("Globex", False),
+    ]
+
+
+def test_one_deal_name_for_two_companies_is_two_deals(fake: Harness, tmp_path: Path) -> None:
+    client = fake.client(tmp_path)
+    for company in ("Initech", "Globex", "Initech"):
+        message = {
+            "type": "identify",
+            "userId": "u-c",
+            "traits": {
+                "email": "c@example.com",
+                "fsContact": True,
+                "company": company,
+                "deal": {"name": "Renewal", "amount": 100},
+            },
+        }
+        assert client.deliver(message).status == "delivered", company
+    state = fake.state()
+    accounts = {a["id"]: a["name"] for a in state["sales_accounts"]}
+    [contact] = state["contacts"]
+    deals = sorted((accounts[d["sales_account_id"]], d["contact_ids"]) for d in state["deals"])
+    assert deals == [("Globex", [contact["id"]]), ("Initech", [contact["id"]])]
+    assert fake.journal(method="POST", path="/api/deals/upsert") == []
+
+
+def test_a_lead_is_found_and_updated_without_a_lead_upsert(fake: Harness, tmp_path: Path) -> None:
+    client = fake.client(tmp_path)
+    first = {"type": "identify", "userId": "u-1", "traits": {"email": "ann@example.com"}}
+    second = {**first, "traits": {"email": "ann@example.com", "title": "CTO"}}
+    assert client.deliver(first).status == "delivered"
+    assert fake.client(tmp_path).deliver(second).status == "delivered"  # a fresh client
+    [lead] = fake.state()["leads"]
+    assert (lead["external_id"], lead["job_title"]) == ("u-1", "CTO")
+    assert fake.journal(method="POST", path="/api/leads/upsert") == []
+    assert len(fake.journal(method="PUT")) == 1
+
+
+def test_an_activity_without_any_owner_is_rejected_before_it_is_sent(
+    fake: Harness, tmp_path: Path
+) -> None:
+    track = {"type": "track", "userId": "ann@example.com", "event": "Signed Up"}
+    outcome = fake.client(tmp_path).deliver(track)
+    assert outcome.status == "rejected"
+    assert outcome.reason is not None and "--owner" in outcome.reason
+    assert "Settings.owner" in outcome.reason
+    assert fake.journal(method="POST", path="/api/sales_activities") == []
+
+
+def test_the_owner_a_message_names_owns_its_activity(fake: Harness, tmp_path: Path) -> None:
+    [user] = fake.api_get("/selector/owners")["users"]
+    track = {
+        "type": "track",
+        "userId": "ann@example.com",
+        "event": "Signed Up",
+        "properties": {"ownerId": user["id"]},
+    }
+    assert fake.client(tmp_path).deliver(track).status == "delivered"
+    [activity] = fake.state()["sales_activities"]
+    assert activity["owner_id"] == user["id"]
+    assert len(fake.journal(path="/api/selector/owners")) == 1  # this test's own, above

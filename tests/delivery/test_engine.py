@@ -23,7 +23,8 @@ from segment_freshsales.delivery.pacing import RateLimiter
 from segment_freshsales.delivery.retry import RetryPolicy
 from translator import Settings
 
-SETTINGS = Settings(domain="acme", api_key="engine-key-7c1d")
+# An account with /leads/upsert: an identify of a lead is one request.
+SETTINGS = Settings(domain="acme", api_key="engine-key-7c1d", lead_write="upsert")
 START = Instant(monotonic=100.0, epoch=1_790_000_000.0)
 IDENTIFY = {
     "type": "identify",
@@ -34,9 +35,11 @@ IDENTIFY = {
 LEAD = {"lead": {"id": 7, "email": "ada@example.com"}}
 
 
-def engine(limits: RateLimits | None = None, attempts: int = 3) -> Engine:
+def engine(
+    limits: RateLimits | None = None, attempts: int = 3, settings: Settings = SETTINGS
+) -> Engine:
     return Engine(
-        SETTINGS,
+        settings,
         policy=RetryPolicy(max_attempts=attempts),
         limiter=RateLimiter(limits or RateLimits(((10_000, 1.0),))),
         rng=random.Random(3),
@@ -186,7 +189,7 @@ def test_a_track_looks_up_the_person_and_fills_the_activity_type_placeholder() -
     lookup = next(steps)
     assert isinstance(lookup, Send)
     assert (lookup.method, lookup.path) == ("GET", "/lookup")
-    found = {"contacts": {"contacts": [{"id": 12}]}, "leads": {"leads": []}}
+    found = {"contacts": {"contacts": [{"id": 12, "owner_id": 40}]}, "leads": {"leads": []}}
     types = steps.send(reply(200, found))
     assert types == Send("GET", "/selector/sales_activity_types", None, None)
     listed = {"sales_activity_types": [{"id": 31, "name": "Segment Event"}]}
@@ -196,8 +199,251 @@ def test_a_track_looks_up_the_person_and_fills_the_activity_type_placeholder() -
     assert activity.body["sales_activity"]["sales_activity_type_id"] == 31
     assert activity.body["sales_activity"]["targetable_type"] == "Contact"
     assert activity.body["sales_activity"]["targetable_id"] == 12
+    assert activity.body["sales_activity"]["owner_id"] == 40  # the contact's own owner
     steps.send(reply(201, {"sales_activity": {"id": 5}}))
     assert finish(steps, Done(START)).status == "delivered"
     # What it learnt stays for the next message: no lookup, no selector this time.
     again = delivery.deliver(track, START)
     assert next(again).path == "/sales_activities"  # type: ignore[union-attr]
+
+
+def drive(steps: Steps, answers: dict[tuple[str, str], Any]) -> tuple[list[Send], Outcome]:
+    """Play the driver: answer each Send from `answers` by (method, path), 200; the requests
+    sent and the outcome."""
+    sent: list[Send] = []
+    action = next(steps)
+    try:
+        while True:
+            if isinstance(action, Send):
+                sent.append(action)
+                action = steps.send(reply(200, answers[(action.method, action.path)]))
+            else:
+                action = steps.send(
+                    Done(START) if not isinstance(action, Check) else Checked(False, START)
+                )
+    except StopIteration as stop:
+        return sent, stop.value
+
+
+FIND = Settings(domain="acme", api_key="engine-key-7c1d")  # the defaults: leads found first
+NOBODY = {"leads": {"leads": []}}
+TYPES = {"sales_activity_types": [{"id": 31, "name": "Segment Event"}]}
+
+
+def test_a_lead_found_by_email_is_updated_by_id() -> None:
+    found = {"leads": {"leads": [{"id": 7, "owner_id": None}]}}
+    steps = engine(settings=FIND).deliver({**IDENTIFY, "traits": {"title": "CTO"}}, START)
+    sent, outcome = drive(steps, {("GET", "/lookup"): found, ("PUT", "/leads/7"): LEAD})
+    assert [(s.method, s.path, s.query) for s in sent] == [
+        ("GET", "/lookup", {"q": "ada@example.com", "f": "email", "entities": "lead"}),
+        ("PUT", "/leads/7", None),
+    ]
+    lead = {"email": "ada@example.com", "external_id": "ada@example.com", "job_title": "CTO"}
+    assert sent[1].body == {"lead": lead}
+    assert outcome.status == "delivered"
+
+
+def test_a_lead_nobody_has_is_created_then_known_to_the_next_message() -> None:
+    delivery = engine(settings=FIND)
+    sent, _ = drive(
+        delivery.deliver(IDENTIFY, START), {("GET", "/lookup"): NOBODY, ("POST", "/leads"): LEAD}
+    )
+    assert [(s.method, s.path) for s in sent] == [("GET", "/lookup"), ("POST", "/leads")]
+    assert sent[1].body == {"lead": {"email": "ada@example.com", "external_id": "ada@example.com"}}
+    again, _ = drive(
+        delivery.deliver({**IDENTIFY, "messageId": "m-2"}, START), {("PUT", "/leads/7"): LEAD}
+    )
+    assert [(s.method, s.path) for s in again] == [("PUT", "/leads/7")]
+
+
+def test_an_owner_email_is_looked_up_once_among_the_users() -> None:
+    by_email = Settings(domain="acme", api_key="k", owner="Boss@Acme.io")
+    delivery = engine(settings=by_email)
+    track = {"type": "track", "userId": "ada@example.com", "event": "Segment Event"}
+    answers = {
+        ("GET", "/lookup"): {"contacts": {"contacts": [{"id": 12, "owner_id": None}]}},
+        ("GET", "/selector/sales_activity_types"): TYPES,
+        ("GET", "/selector/owners"): {"users": [{"id": 3, "email": "boss@acme.io"}]},
+        ("POST", "/sales_activities"): {"sales_activity": {"id": 1}},
+    }
+    first, _ = drive(delivery.deliver(track, START), answers)
+    second, _ = drive(delivery.deliver(track, START), answers)
+    assert [s.path for s in first + second].count("/selector/owners") == 1
+    assert [s.body["sales_activity"]["owner_id"] for s in first + second if s.body] == [3, 3]
+
+
+def test_no_owner_anywhere_rejects_the_activity_before_it_is_sent() -> None:
+    track = {"type": "track", "userId": "ada@example.com", "event": "Segment Event"}
+    answers = {
+        ("GET", "/lookup"): {"contacts": {"contacts": [{"id": 12, "owner_id": None}]}},
+        ("GET", "/selector/sales_activity_types"): TYPES,
+    }
+    sent, outcome = drive(engine().deliver(track, START), answers)
+    assert "/sales_activities" not in [s.path for s in sent]
+    assert outcome.status == "rejected"
+    assert outcome.reason == (
+        "the sales activity has no owner (tried: person (none)), and a Freshsales account "
+        "refuses an activity without one: set Settings.owner (the command line's "
+        "--owner ID|EMAIL or $FRESHSALES_OWNER), or send properties.ownerId"
+    )
+
+
+# A track whose activity must be made once: the person is a known contact, the owner given.
+ONCE = {
+    "type": "track",
+    "messageId": "m-9",
+    "userId": "ada@example.com",
+    "event": "Signed Up",
+    "timestamp": "2026-05-01T10:00:00Z",
+    "properties": {"ownerId": 40},
+}
+CONTACT = {"contacts": {"contacts": [{"id": 12, "owner_id": None}]}, "leads": {"leads": []}}
+NOTES = 'Segment track "Signed Up"\nownerId: 40\nSegment messageId: m-9'
+ACTIVITIES = "/contacts/12/activities"
+
+
+def play(steps: Steps, answers: list[Reply | NoReply]) -> tuple[list[Send], Outcome]:
+    """Play the driver: answer each Send with the next of `answers` (all of them must be
+    used); the requests sent and the outcome."""
+    sent: list[Send] = []
+    action = next(steps)
+    try:
+        while True:
+            if isinstance(action, Send):
+                sent.append(action)
+                action = steps.send(answers.pop(0))
+            elif isinstance(action, Check):
+                action = steps.send(Checked(False, START))
+            else:
+                action = steps.send(Done(START))
+    except StopIteration as stop:
+        assert answers == [], "answers left over"
+        return sent, stop.value
+
+
+def listing(*notes: str) -> Reply:
+    return reply(200, {"activities": [{"id": 70 + i, "notes": n} for i, n in enumerate(notes)]})
+
+
+BEFORE = [reply(200, CONTACT), reply(200, TYPES)]  # the lookup, the activity types
+UNKNOWN = [NoReply("ReadTimeout: timed out", START), reply(503, None)]
+
+
+@pytest.mark.parametrize("unknown", UNKNOWN)
+def test_an_activity_that_may_have_been_made_is_found_and_not_sent_again(
+    unknown: Reply | NoReply,
+) -> None:
+    answers = [*BEFORE, unknown, listing('Segment track "Later"\nSegment messageId: m-10', NOTES)]
+    sent, outcome = play(engine().deliver(ONCE, START), answers)
+    assert [(s.method, s.path) for s in sent[2:]] == [
+        ("POST", "/sales_activities"),
+        ("GET", ACTIVITIES),
+    ]
+    assert sent[2].body["sales_activity"]["notes"] == NOTES
+    assert outcome.status == "delivered"
+    assert outcome.calls[-1] == ("GET", ACTIVITIES, 200)
+
+
+@pytest.mark.parametrize("unknown", UNKNOWN)
+def test_an_activity_the_listing_lacks_is_sent_again(unknown: Reply | NoReply) -> None:
+    answers = [*BEFORE, unknown, listing("Segment messageId: m-9 (not the last line)\nx: y")]
+    answers.append(reply(200, {"sales_activity": {"id": 5}}))
+    sent, outcome = play(engine().deliver(ONCE, START), answers)
+    assert [(s.method, s.path) for s in sent[2:]] == [
+        ("POST", "/sales_activities"),
+        ("GET", ACTIVITIES),
+        ("POST", "/sales_activities"),
+    ]
+    assert sent[2].body == sent[4].body
+    assert (outcome.status, outcome.retries) == ("delivered", 1)
+
+
+def test_every_uncertain_attempt_is_looked_for_before_the_next() -> None:
+    answers = [*BEFORE, reply(502, None), listing(), NoReply("dropped", START), listing(NOTES)]
+    sent, outcome = play(engine().deliver(ONCE, START), answers)
+    assert [s.method for s in sent[2:]] == ["POST", "GET", "POST", "GET"]
+    assert outcome.status == "delivered"
+
+
+@pytest.mark.parametrize("certain", [429, 408])
+def test_an_answer_below_500_is_certain_so_nothing_is_looked_for(certain: int) -> None:
+    answers = [*BEFORE, reply(certain, None), reply(200, {"sales_activity": {"id": 5}})]
+    sent, outcome = play(engine().deliver(ONCE, START), answers)
+    assert [(s.method, s.path) for s in sent[2:]] == [("POST", "/sales_activities")] * 2
+    assert outcome.status == "delivered"
+
+
+@pytest.mark.parametrize(("found", "posts"), [(True, 0), (False, 1)])
+def test_a_message_that_may_have_been_sent_is_looked_for_before_the_first_post(
+    found: bool, posts: int
+) -> None:
+    answers = [*BEFORE, listing(NOTES) if found else listing()]
+    answers += [reply(200, {"sales_activity": {"id": 5}})] * posts
+    sent, outcome = play(engine().deliver(ONCE, START, maybe_sent=True), answers)
+    assert [(s.method, s.path) for s in sent[2:]] == [
+        ("GET", ACTIVITIES),
+        *[("POST", "/sales_activities")] * posts,
+    ]
+    assert outcome.status == "delivered"
+
+
+def test_without_a_message_id_an_activity_is_sent_again_at_least_once() -> None:
+    message = {k: v for k, v in ONCE.items() if k != "messageId"}
+    answers = [*BEFORE, NoReply("dropped", START), reply(200, {"sales_activity": {"id": 5}})]
+    sent, outcome = play(engine().deliver(message, START, maybe_sent=True), answers)
+    assert [s.method for s in sent[2:]] == ["POST", "POST"]
+    assert "messageId" not in sent[2].body["sales_activity"]["notes"]
+    assert outcome.status == "delivered"
+
+
+def test_a_lead_create_without_an_answer_is_looked_up_again_not_sent_twice() -> None:
+    delivery = engine(settings=FIND)
+    found = reply(200, {"leads": {"leads": [{"id": 7, "owner_id": 3}]}})
+    answers = [reply(200, NOBODY), NoReply("ReadTimeout: timed out", START), found]
+    sent, outcome = play(delivery.deliver(IDENTIFY, START), answers)
+    assert [(s.method, s.path) for s in sent] == [
+        ("GET", "/lookup"),
+        ("POST", "/leads"),
+        ("GET", "/lookup"),
+    ]
+    assert sent[2].query == sent[0].query
+    assert outcome.status == "delivered"
+    # The lead it made is known from then on.
+    again, _ = play(delivery.deliver({**IDENTIFY, "messageId": "m-2"}, START), [reply(200, LEAD)])
+    assert [(s.method, s.path) for s in again] == [("PUT", "/leads/7")]
+
+
+@pytest.mark.parametrize(("first", "looks"), [(reply(502, None), 1), (reply(429, None), 0)])
+def test_a_lead_create_is_sent_again_when_it_was_not_made(first: Reply, looks: int) -> None:
+    answers = [reply(200, NOBODY), first, *[reply(200, NOBODY)] * looks, reply(200, LEAD)]
+    sent, outcome = play(engine(settings=FIND).deliver(IDENTIFY, START), answers)
+    assert [(s.method, s.path) for s in sent] == [
+        ("GET", "/lookup"),
+        ("POST", "/leads"),
+        *[("GET", "/lookup")] * looks,
+        ("POST", "/leads"),
+    ]
+    assert outcome.status == "delivered"
+
+
+def test_a_deal_create_without_an_answer_is_found_among_the_account_deals() -> None:
+    message = {
+        **IDENTIFY,
+        "traits": {"fsContact": "true", "company": {"name": "Acme"}, "deal": {"name": "Big"}},
+    }
+    account = {"sales_account": {"id": 70, "name": "Acme"}}
+    deals = "/sales_accounts/70"
+    answers = [
+        reply(200, account),
+        reply(200, {"contact": {"id": 8, "sales_accounts": [{"id": 70, "is_primary": True}]}}),
+        reply(200, {"sales_account": {"id": 70}, "deals": []}),
+        reply(503, None),
+        reply(200, {"sales_account": {"id": 70}, "deals": [{"id": 90, "name": "Big"}]}),
+    ]
+    sent, outcome = play(engine(settings=FIND).deliver(message, START), answers)
+    assert [(s.method, s.path, s.query) for s in sent[2:]] == [
+        ("GET", deals, {"include": "deals"}),
+        ("POST", "/deals", None),
+        ("GET", deals, {"include": "deals"}),
+    ]
+    assert outcome.status == "delivered"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from fake_freshsales import CustomFieldSpec, Limits
+from fake_freshsales.models.variants import VARIANT_NAMES, Variants, describe
 
 if TYPE_CHECKING:
     from conftest import Fake, MakeFake
@@ -118,7 +119,7 @@ def test_seed_into_another_domain(fake: Fake) -> None:
     [
         ({"people": []}, "Unknown record type people."),
         ({"contacts": {"email": "a@b.com"}}, "The type for contacts is invalid."),
-        ({"deals": [{"amount": 5}]}, "Name can't be blank"),
+        ({"deals": [{"amount": 5}]}, "Deal name can't be empty"),
         ([], "The request body must be a JSON object."),
     ],
 )
@@ -139,7 +140,7 @@ def test_seed_file_is_loaded_at_start_and_on_reset(make_fake: MakeFake, tmp_path
 def test_bad_seed_file_is_a_configuration_error(make_fake: MakeFake, tmp_path: Path) -> None:
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps({"deals": [{}]}))
-    with pytest.raises(ValueError, match="invalid configuration: Name can't be blank"):
+    with pytest.raises(ValueError, match="invalid configuration: Deal name can't be empty"):
         make_fake(config={"seed_file": seed})
     with pytest.raises(ValueError, match="cannot read seed file"):
         make_fake(config={"seed_file": tmp_path / "missing.json"})
@@ -152,7 +153,16 @@ def test_bad_seed_file_is_a_configuration_error(make_fake: MakeFake, tmp_path: P
         ({"domain": "b", "api_key": "test-key-acme"}, "API key has already been taken"),
         ({"domain": "", "api_key": "x"}, "domain must be a non-empty string."),
         ({"domain": "b"}, "api_key must be a non-empty string."),
-        ({"domain": "b", "api_key": "x", "strict": "yes"}, "The type for strict is invalid."),
+        ({"domain": "b", "api_key": "x", "strict": True}, "Unknown setting strict."),
+        ({"domain": "b", "api_key": "x", "variants": []}, "The type for variants is invalid."),
+        (
+            {"domain": "b", "api_key": "x", "variants": {"retry_after": "yes"}},
+            'variant retry_after takes one of false, true; got "yes"',
+        ),
+        (
+            {"domain": "b", "api_key": "x", "variants": {"strict": True}},
+            "unknown variant 'strict' (known: " + ", ".join(VARIANT_NAMES) + ")",
+        ),
         (
             {"domain": "b", "api_key": "x", "limits": {"hourly": 0}},
             "hourly limit must be a positive integer, got 0",
@@ -172,14 +182,22 @@ def test_added_account_is_described_without_its_key(fake: Fake) -> None:
     response = fake.admin(
         "POST",
         "/accounts",
-        {"domain": "b", "api_key": "b-secret", "strict": True, "limits": {"per_minute": 5}},
+        {
+            "domain": "b",
+            "api_key": "b-secret",
+            "variants": {"custom_fields": "strict", "upsert_create_status": 201},
+            "limits": {"per_minute": 5},
+        },
     )
     assert response.json == {
         "account": {
             "domain": "b",
             "limits": {"hourly": 1000, "per_minute": 5},
-            "strict": True,
-            "retry_after": False,
+            "variants": {
+                **Variants().as_dict(),
+                "custom_fields": "strict",
+                "upsert_create_status": 201,
+            },
             "user": {
                 "id": 71500000001,
                 "display_name": "API User",
@@ -210,7 +228,37 @@ def test_openapi_document_is_served(fake: Fake) -> None:
         "name": "Authorization",
         "description": "Token token=<api key>",
     }
+    assert document["x-fake-variants"] == describe(Variants())
     paths = set(document["paths"])
-    assert {"/api/leads/upsert", "/crm/sales/api/contacts/upsert", "/api/lookup"} <= paths
+    assert {
+        "/api/leads/upsert",
+        "/crm/sales/api/contacts/upsert",
+        "/api/lookup",
+        "/api/leads/bulk_upsert",
+        "/crm/sales/api/deals/bulk_upsert",
+        "/crm/sales/api/job_statuses/{id}",
+    } <= paths
     assert not any(path.startswith("/crm/sales/api/leads") for path in paths)
     assert not any(path.startswith("/_fake") for path in paths)
+
+
+def test_openapi_documents_every_answer_a_switch_allows(fake: Fake) -> None:
+    document = fake.admin("GET", "/openapi.json").json
+    upsert = document["paths"]["/crm/sales/api/contacts/upsert"]["post"]["responses"]
+    assert {"200", "201"} <= set(upsert)
+    assert upsert["401"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Unauthorized"
+    }
+    assert document["components"]["schemas"]["Unauthorized"] == {
+        "oneOf": [
+            {"$ref": "#/components/schemas/LoginFailed"},
+            {"$ref": "#/components/schemas/Errors"},
+        ]
+    }
+    assert upsert["429"]["headers"]["Retry-After"]["required"] is False
+    leads = document["paths"]["/api/leads/upsert"]["post"]["responses"]["404"]
+    assert "leads_upsert" in leads["description"]
+    job = document["paths"]["/api/job_statuses/{id}"]["get"]["responses"]["200"]
+    assert job["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/JobStatus"
+    }

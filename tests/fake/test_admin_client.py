@@ -56,7 +56,7 @@ def test_journal_with_its_filters(admin: AdminClient, api: httpx.Client) -> None
     api.get("/api/deals/1")
     assert [(e["method"], e["status"]) for e in admin.journal()] == [
         ("GET", 200),
-        ("POST", 201),
+        ("POST", 200),
         ("GET", 404),
     ]
     assert [e["seq"] for e in admin.journal(method="post")] == [2]
@@ -105,14 +105,18 @@ def test_add_activity_type(admin: AdminClient, api: httpx.Client) -> None:
 
 def test_add_account_then_its_key_works(admin: AdminClient, api: httpx.Client) -> None:
     described = admin.add_account(
-        "globex", SECRET, limits=Limits(hourly=10, per_minute=1), strict=True, retry_after=True
+        "globex",
+        SECRET,
+        limits=Limits(hourly=10, per_minute=1),
+        variants={"custom_fields": "strict", "retry_after": True},
     )
     assert SECRET not in str(described)
-    assert (described["domain"], described["limits"], described["strict"]) == (
-        "globex",
-        {"hourly": 10, "per_minute": 1},
-        True,
-    )
+    assert (described["domain"], described["limits"]) == ("globex", {"hourly": 10, "per_minute": 1})
+    assert {name: described["variants"][name] for name in ("custom_fields", "retry_after")} == {
+        "custom_fields": "strict",
+        "retry_after": True,
+    }
+    assert admin.variants(domain="globex")["custom_fields"]["value"] == "strict"
     theirs = {"Authorization": f"Token token={SECRET}"}
     assert api.get("/api/selector/owners", headers=theirs).status_code == 200
     refused = api.get("/api/selector/owners", headers=theirs)

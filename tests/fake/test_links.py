@@ -64,25 +64,35 @@ def test_sales_accounts_of_the_wrong_type_is_the_recorded_400(fake: Fake) -> Non
 
 
 @pytest.mark.parametrize(
-    ("plural", "singular", "attributes", "field"),
+    ("plural", "singular", "attributes", "message"),
     [
-        ("contacts", "contact", {"sales_account_id": 1}, "sales_account_id"),
-        ("contacts", "contact", {"sales_accounts": [{"id": 1}]}, "sales_accounts"),
-        ("deals", "deal", {"name": "D", "sales_account_id": 1}, "sales_account_id"),
-        ("deals", "deal", {"name": "D", "contacts_added_list": [1]}, "contacts_added_list"),
+        ("contacts", "contact", {"sales_account_id": 1}, "Invalid sales account provided."),
+        (
+            "contacts",
+            "contact",
+            {"sales_accounts": [{"id": 1}]},
+            "Invalid sales accounts provided.",
+        ),
+        ("deals", "deal", {"name": "D", "sales_account_id": 1}, "Invalid sales account provided."),
+        (
+            "deals",
+            "deal",
+            {"name": "D", "contacts_added_list": [1]},
+            "Invalid contacts added list provided.",
+        ),
         (
             "sales_accounts",
             "sales_account",
             {"name": "S", "parent_sales_account_id": 1},
-            "parent_sales_account_id",
+            "Invalid parent sales account provided.",
         ),
     ],
 )
 def test_link_to_a_missing_record_is_400(
-    fake: Fake, plural: str, singular: str, attributes: dict[str, Any], field: str
+    fake: Fake, plural: str, singular: str, attributes: dict[str, Any], message: str
 ) -> None:
     response = fake.post(f"/{plural}", {singular: attributes})
-    assert response.json == errors(f"Invalid {field} provided.")
+    assert response.json == errors(message)
 
 
 def test_links_stay_inside_one_account(fake: Fake) -> None:
@@ -90,7 +100,7 @@ def test_links_stay_inside_one_account(fake: Fake) -> None:
     theirs = fake.post("/sales_accounts", {"sales_account": {"name": "T"}}, key="other-key")
     their_id = theirs.json["sales_account"]["id"]
     response = fake.post("/contacts", {"contact": {"sales_account_id": their_id}})
-    assert response.json == errors("Invalid sales_account_id provided.")
+    assert response.json == errors("Invalid sales account provided.")
 
 
 def test_deal_links_contacts_and_account(fake: Fake, accounts: tuple[int, int]) -> None:
@@ -124,7 +134,7 @@ def test_deleting_an_account_unlinks_it_everywhere(fake: Fake, accounts: tuple[i
         {"email": "a@b.com", "sales_accounts": [{"id": acme, "is_primary": True}, {"id": globex}]},
     )
     deal = fake.create("deals", "deal", {"name": "D", "sales_account_id": acme})
-    assert fake.delete(f"/sales_accounts/{acme}").status_code == 204
+    assert fake.delete(f"/sales_accounts/{acme}").status_code == 200
     contact = fake.get(f"/contacts/{contact['id']}").json["contact"]
     assert contact["sales_accounts"] == [
         {"id": globex, "name": "Globex", "is_primary": True, "partial": True}
@@ -143,3 +153,45 @@ def test_deleting_a_contact_removes_it_from_deals_and_its_activities(fake: Fake)
     fake.delete(f"/contacts/{contact}")
     assert fake.get(f"/deals/{deal['id']}").json["deal"]["contact_ids"] == []
     assert fake.state()["notes"] == []
+
+
+def test_updating_a_deal_adds_and_removes_contacts_never_replaces(fake: Fake) -> None:
+    one, two, three = (
+        fake.create("contacts", "contact", {"email": f"{n}@b.com"})["id"] for n in range(3)
+    )
+    deal = fake.create("deals", "deal", {"name": "D", "contacts_added_list": [one]})
+    path = f"/deals/{deal['id']}"
+
+    def put(changes: dict[str, Any]) -> list[int]:
+        response = fake.put(path, {"deal": changes})
+        assert response.status_code == 200, response.json
+        ids: list[int] = response.json["deal"]["contact_ids"]
+        return ids
+
+    assert put({"contacts_added_list": [two, one]}) == [one, two]
+    assert put({"name": "Renamed"}) == [one, two]
+    assert put({"contacts_added_list": [three], "contacts_removed_list": [one]}) == [two, three]
+    assert put({"contacts_removed_list": [one], "contacts_added_list": []}) == [two, three]
+    assert fake.get(path).json["deal"]["contact_ids"] == [two, three]
+
+
+USER = 70500000001  # the first account's API user, the one entry of /selector/owners
+
+
+@pytest.mark.parametrize(("plural", "singular"), [("contacts", "contact"), ("leads", "lead")])
+def test_people_carry_an_owner_id_null_unless_set(fake: Fake, plural: str, singular: str) -> None:
+    assert fake.get("/selector/owners").json["users"][0]["id"] == USER
+    person = fake.create(plural, singular, {"email": "a@b.com"})
+    assert person["owner_id"] is None
+    path = f"/{plural}/{person['id']}"
+    assert fake.put(path, {singular: {"owner_id": USER}}).json[singular]["owner_id"] == USER
+    assert fake.get(path).json[singular]["owner_id"] == USER
+    refused = fake.put(path, {singular: {"owner_id": USER + 1}})
+    assert (refused.status_code, refused.json) == (400, errors("Invalid owner provided."))
+    assert fake.put(path, {singular: {"owner_id": None}}).json[singular]["owner_id"] is None
+
+
+def test_an_owner_id_must_be_an_owner_on_create(fake: Fake) -> None:
+    response = fake.post("/contacts", {"contact": {"email": "a@b.com", "owner_id": 1}})
+    assert (response.status_code, response.json) == (400, errors("Invalid owner provided."))
+    assert fake.state()["contacts"] == []

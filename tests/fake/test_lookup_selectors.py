@@ -6,8 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from fake_freshsales.models.errors import ApiError
+from fake_freshsales.models.selectors import Selectors
+from fake_freshsales.models.store import IdSequence
+
 if TYPE_CHECKING:
-    from conftest import Fake
+    from conftest import Fake, MakeFake
 
 SUITE = "/crm/sales/api"
 
@@ -16,13 +20,35 @@ def errors(*messages: str, code: int = 400) -> dict[str, Any]:
     return {"errors": {"code": code, "message": list(messages)}}
 
 
+def without(record: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {key: value for key, value in record.items() if key not in keys}
+
+
 def test_lookup_by_email_is_exact_and_ignores_case(fake: Fake) -> None:
     contact = fake.create("contacts", "contact", {"emails": ["Jane@Example.com", "j2@b.com"]})
     fake.create("contacts", "contact", {"email": "janet@example.com"})
     response = fake.get(
         "/lookup", query_string={"q": "jane@example.COM", "f": "email", "entities": "contact"}
     )
-    assert (response.status_code, response.json) == (200, {"contacts": {"contacts": [contact]}})
+    row = without(contact, "sales_account_id", "sales_accounts")
+    assert (response.status_code, response.json) == (200, {"contacts": {"contacts": [row]}})
+
+
+def test_lookup_rows_carry_no_account_links(fake: Fake) -> None:
+    account = fake.create("sales_accounts", "sales_account", {"name": "Acme"})
+    contact = fake.create(
+        "contacts", "contact", {"email": "a@b.com", "sales_account_id": account["id"]}
+    )
+    lead = fake.create("leads", "lead", {"email": "a@b.com", "company": {"name": "Acme"}})
+    deal = fake.create("deals", "deal", {"name": "D", "sales_account_id": account["id"]})
+    found = fake.get("/lookup", query_string={"q": "a@b.com", "f": "email"}).json
+    assert found["contacts"]["contacts"] == [without(contact, "sales_account_id", "sales_accounts")]
+    assert found["leads"]["leads"] == [without(lead, "company")]
+    # Only people lose their links; the records themselves keep them.
+    by_name = fake.get("/lookup", query_string={"q": "D", "f": "name", "entities": "deal"}).json
+    assert by_name["deals"]["deals"] == [deal]
+    assert fake.get(f"/contacts/{contact['id']}").json["contact"] == contact
+    assert fake.state()["contacts"][0]["sales_account_id"] == account["id"]
 
 
 def test_lookup_answers_one_key_per_requested_entity(fake: Fake) -> None:
@@ -32,9 +58,24 @@ def test_lookup_answers_one_key_per_requested_entity(fake: Fake) -> None:
     )
     assert response.json == {
         "contacts": {"contacts": []},
-        "leads": {"leads": [lead]},
+        "leads": {"leads": [without(lead, "company")]},
         "deals": {"deals": []},
     }
+
+
+@pytest.mark.parametrize("supported", [True, False])
+def test_lookup_by_external_id_is_a_switch(make_fake: MakeFake, supported: bool) -> None:
+    fake = make_fake(variants={"lookup_external_id": supported})
+    fake.create("contacts", "contact", {"email": "x@y.z", "external_id": "u1"})
+    query = {"q": "u1", "f": "external_id", "entities": "contact"}
+    response = fake.get("/lookup", query_string=query)
+    if supported:
+        assert [c["external_id"] for c in response.json["contacts"]["contacts"]] == ["u1"]
+    else:
+        assert (response.status_code, response.json) == (400, errors("Invalid f provided."))
+    # Other keys are not affected.
+    by_email = {"q": "x@y.z", "f": "email", "entities": "contact"}
+    assert len(fake.get("/lookup", query_string=by_email).json["contacts"]["contacts"]) == 1
 
 
 def test_lookup_by_name_finds_accounts_and_deals(fake: Fake) -> None:
@@ -100,8 +141,24 @@ def test_default_activity_types_have_the_recorded_shape(fake: Fake) -> None:
         "position": 7,
         "is_default": True,
         "is_checkedin": False,
+        "is_checkedin_mandatory": False,
+        "is_outcome_mandatory": True,
     }
     assert [t["name"] for t in types if t["is_checkedin"]] == ["Meeting"]
+    assert [t["name"] for t in types if t["is_outcome_mandatory"]] == ["Phone"]
+    assert not any(t["is_checkedin_mandatory"] for t in types)
+
+
+@pytest.mark.parametrize("mandatory", [False, True])
+def test_an_added_activity_type_may_need_an_outcome(mandatory: bool) -> None:
+    selectors = Selectors(IdSequence(1), {"id": 0})
+    added = selectors.add_activity_type("Demo", outcome_mandatory=mandatory)
+    assert (added["is_outcome_mandatory"], added["is_checkedin_mandatory"]) == (mandatory, False)
+    assert selectors.needs_outcome(added["id"]) is mandatory
+    assert selectors.add_activity_type("Visit")["is_outcome_mandatory"] is False
+    with pytest.raises(ApiError) as refused:
+        selectors.add_activity_type("Call", outcome_mandatory="yes")
+    assert refused.value.messages == ["The type for outcome_mandatory is invalid."]
 
 
 def test_an_added_activity_type_is_listed(fake: Fake) -> None:
@@ -117,6 +174,8 @@ def test_an_added_activity_type_is_listed(fake: Fake) -> None:
         "position": 9,
         "is_default": False,
         "is_checkedin": False,
+        "is_checkedin_mandatory": False,
+        "is_outcome_mandatory": False,
     }
     types = fake.get("/selector/sales_activity_types").json["sales_activity_types"]
     assert types[-1] == entry
@@ -170,6 +229,6 @@ def test_deal_stages_belong_to_the_default_pipeline(fake: Fake) -> None:
     assert [s["forecast_type"] for s in stages][-2:] == ["Won", "Lost"]
 
 
-def test_unknown_selector_is_404(fake: Fake) -> None:
+def test_unknown_selector_is_an_unknown_route(fake: Fake) -> None:
     response = fake.get("/selector/colours")
-    assert response.json == errors("The resource you have specified cannot be found.", code=404)
+    assert response.json == errors("Not found.", code=404)

@@ -84,13 +84,21 @@ def test_the_comparison_sees_both_roots_and_every_kind_of_route(app: Flask) -> N
         ("GET", "/crm/sales/api/sales_activities"),
         ("POST", "/api/notes"),
         ("GET", "/crm/sales/api/lookup"),
+        ("POST", "/api/leads/bulk_upsert"),
+        ("POST", "/crm/sales/api/deals/bulk_upsert"),
+        ("GET", "/crm/sales/api/job_statuses/{}"),
     } <= routes
-    assert len(routes) == 58  # classic: 4 record types x 6 + 8; Suite: 3 x 6 + 8
+    assert len(routes) == 74  # classic: 4 record types x 8 + 9; Suite: 3 x 8 + 9
 
 
 def test_suite_leads_routes_match_but_answer_404_so_they_are_left_out(app: Flask) -> None:
     client = app.test_client()
     headers = {"Authorization": f"Token token={KEY}"}
-    for method, path in (("POST", "/leads/upsert"), ("GET", "/leads/1"), ("POST", "/leads")):
+    for method, path in (
+        ("POST", "/leads/upsert"),
+        ("POST", "/leads/bulk_upsert"),
+        ("GET", "/leads/1"),
+        ("POST", "/leads"),
+    ):
         response = client.open(SUITE + path, method=method, json={}, headers=headers)
         assert response.status_code == 404, (method, path)

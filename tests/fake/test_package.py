@@ -61,3 +61,17 @@ def test_models_never_import_the_harness() -> None:
         harness = {m for m in imported_modules(source) if m.startswith("fake_freshsales.harness")}
         assert not harness, source.name
     assert "fake_freshsales.models.errors" in imported_modules(PACKAGE / "harness" / "faults.py")
+
+
+# Other services' boilerplate that third-party clients copied; Freshsales never says them.
+FOREIGN_MESSAGES = (
+    "Invalid authorization credentials.",
+    "The resource you have specified cannot be found.",
+    "The API rate limit for your organisation/application pairing has been exceeded.",
+)
+
+
+def test_never_speaks_other_services_boilerplate() -> None:
+    for source in PACKAGE.rglob("*.py"):
+        text = source.read_text()
+        assert not [message for message in FOREIGN_MESSAGES if message in text], source.name

@@ -1,7 +1,9 @@
-"""Authentication, accounts, and per-account budgets on the fake clock."""
+"""Authentication, accounts, and per-account budgets on the fake clock; the switches
+auth_error_body, reset_unit and retry_after."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -11,7 +13,9 @@ from fake_freshsales import Limits
 if TYPE_CHECKING:
     from conftest import Fake, MakeFake
 
-UNAUTHORISED = {"errors": {"code": 401, "message": ["Invalid authorization credentials."]}}
+UNAUTHORISED = {"login": "failed", "message": None}
+# The fake clock starts at 2026-01-01T00:00:00Z.
+START = int(datetime(2026, 1, 1, tzinfo=UTC).timestamp())
 
 
 def rate_headers(response: Any) -> tuple[str | None, ...]:
@@ -37,11 +41,27 @@ def test_unknown_or_malformed_key_is_401(fake: Fake, header: str | None) -> None
     assert rate_headers(response) == (None, None, None)
 
 
+@pytest.mark.parametrize(
+    ("style", "body"),
+    [
+        ("login", UNAUTHORISED),
+        ("errors", {"errors": {"code": 401, "message": ["Login failed."]}}),
+    ],
+)
+def test_the_401_body_is_a_switch(make_fake: MakeFake, style: str, body: Any) -> None:
+    fake = make_fake(variants={"auth_error_body": style})
+    # A wrong key names no account: the default (first) account's switch decides.
+    fake.admin_client.add_account("other", "other-key")
+    for root in ("/api", "/crm/sales/api"):
+        response = fake.client.post(f"{root}/contacts", headers={"Authorization": "Token token=x"})
+        assert (response.status_code, response.json) == (401, body)
+
+
 def test_the_key_picks_the_account(fake: Fake) -> None:
     fake.admin_client.add_account("globex", "globex-key")
     fake.create("contacts", "contact", {"email": "a@b.com"})
     theirs = fake.post("/contacts", {"contact": {"email": "a@b.com"}}, key="globex-key")
-    assert theirs.status_code == 201
+    assert theirs.status_code == 200
     assert theirs.json["contact"]["id"] == 71000000001
     assert [c["id"] for c in fake.state()["contacts"]] == [70000000001]
     assert [c["id"] for c in fake.state("globex")["contacts"]] == [71000000001]
@@ -108,12 +128,61 @@ def test_the_hourly_budget_blocks_across_minutes(make_fake: MakeFake) -> None:
     assert rate_headers(blocked) == ("2", "0", "3480")
 
 
-def test_retry_after_only_when_the_account_enables_it(make_fake: MakeFake) -> None:
-    fake = make_fake(limits=Limits(hourly=100, per_minute=1), retry_after=True)
+@pytest.mark.parametrize("enabled", [False, True])
+def test_retry_after_only_when_the_account_enables_it(make_fake: MakeFake, enabled: bool) -> None:
+    fake = make_fake(limits=Limits(hourly=100, per_minute=1), variants={"retry_after": enabled})
     fake.get("/selector/owners")
     fake.admin_client.advance_clock(20)
     blocked = fake.get("/selector/owners")
-    assert (blocked.status_code, blocked.headers["Retry-After"]) == (429, "40")
+    assert (blocked.status_code, blocked.headers.get("Retry-After")) == (
+        429,
+        "40" if enabled else None,
+    )
+    # Only a refusal carries it.
+    fake.admin_client.advance_clock(40)
+    assert "Retry-After" not in fake.get("/selector/owners").headers
+
+
+def test_retry_after_is_the_wait_of_the_refusing_window(make_fake: MakeFake) -> None:
+    fake = make_fake(limits=Limits(hourly=2, per_minute=400), variants={"retry_after": True})
+    fake.get("/selector/owners")
+    fake.admin_client.advance_clock(120)
+    fake.get("/selector/owners")
+    blocked = fake.get("/selector/owners")
+    assert blocked.headers["Retry-After"] == "3480"
+
+
+def test_retry_after_stays_in_seconds_when_reset_is_an_epoch(make_fake: MakeFake) -> None:
+    fake = make_fake(
+        limits=Limits(hourly=100, per_minute=1),
+        variants={"retry_after": True, "reset_unit": "epoch"},
+    )
+    fake.get("/selector/owners")
+    fake.admin_client.advance_clock(15)
+    blocked = fake.get("/selector/owners")
+    assert (blocked.headers["Retry-After"], blocked.headers["X-RateLimit-Reset"]) == (
+        "45",
+        str(START + 60),
+    )
+
+
+@pytest.mark.parametrize(
+    ("unit", "resets"),
+    [
+        ("seconds", ["60", "15", "60"]),
+        ("epoch", [str(START + 60), str(START + 60), str(START + 120)]),
+    ],
+)
+def test_the_reset_header_unit_is_a_switch(
+    make_fake: MakeFake, unit: str, resets: list[str]
+) -> None:
+    fake = make_fake(variants={"reset_unit": unit})
+    seen = [fake.get("/selector/owners").headers["X-RateLimit-Reset"]]
+    fake.admin_client.advance_clock(45)
+    seen.append(fake.get("/selector/owners").headers["X-RateLimit-Reset"])
+    fake.admin_client.advance_clock(15)  # into the next minute
+    seen.append(fake.get("/selector/owners").headers["X-RateLimit-Reset"])
+    assert seen == resets
 
 
 def test_accounts_have_separate_budgets(make_fake: MakeFake) -> None:

@@ -18,19 +18,22 @@ def test_fixture_gives_a_running_fake_in_its_initial_state(fake_freshsales: Fake
     assert len(fake_freshsales.api_key) >= 32
     with httpx.Client(base_url=fake_freshsales.url, headers=fake_freshsales.auth_headers) as client:
         response = client.post("/api/deals", json={"deal": {"name": "D"}})
-    assert (response.status_code, response.json()["deal"]["id"]) == (201, 70000000001)
+    assert (response.status_code, response.json()["deal"]["id"]) == (200, 70000000001)
 
 
 @pytest.mark.slow
 def test_fixture_resets_between_tests(fake_freshsales: FakeFreshsales) -> None:
     assert fake_freshsales.admin.state()["deals"] == []
     assert fake_freshsales.admin.journal() == []
+    assert fake_freshsales.admin.variants()["upsert_create_status"]["value"] == 200
 
 
 @pytest.mark.slow
 def test_concurrent_upserts_of_one_email_leave_one_record(
     fake_freshsales: FakeFreshsales,
 ) -> None:
+    # A create then answers 201, so the statuses count the records created.
+    fake_freshsales.admin.set_variants({"upsert_create_status": 201})
     body = {"unique_identifier": {"emails": "race@example.com"}, "contact": {"city": "Pune"}}
 
     def upsert(_: int) -> int:
@@ -83,7 +86,7 @@ def test_the_admin_client_over_the_socket(fake_freshsales: FakeFreshsales) -> No
 
 @pytest.mark.slow
 def test_start_and_stop_are_idempotent() -> None:
-    fake = FakeFreshsales(api_key="k", domain="initech", strict=True, retry_after=True)
+    fake = FakeFreshsales(api_key="k", domain="initech", variants={"retry_after": True})
     assert repr(fake) == "<FakeFreshsales domain='initech' stopped>"
     with pytest.raises(RuntimeError, match="not running"):
         _ = fake.url
@@ -91,6 +94,7 @@ def test_start_and_stop_are_idempotent() -> None:
         _ = fake.admin
     fake.start()
     admin = fake.admin
+    assert admin.variants()["retry_after"]["value"] is True
     assert fake.start() is fake
     assert fake.admin is admin
     url = fake.url
@@ -110,6 +114,8 @@ def test_config_or_account_settings_not_both() -> None:
     config = FakeConfig(accounts=(AccountConfig(domain="a", api_key="k"),))
     with pytest.raises(ValueError, match="not both"):
         FakeFreshsales(api_key="other", config=config)
+    with pytest.raises(ValueError, match="not both"):
+        FakeFreshsales(variants={}, config=config)
     with FakeFreshsales(config=config) as fake:
         assert (fake.api_key, fake.domain) == ("k", "a")
 

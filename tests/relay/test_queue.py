@@ -56,3 +56,44 @@ def test_next_waits_for_a_message_no_longer_than_told(tmp_path: Path) -> None:
     assert queue.next(timeout=0.05) is None
     assert 0.04 < time.monotonic() - started < 2
     queue.close()
+
+
+def test_a_message_is_marked_when_its_delivery_starts_and_the_mark_survives(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "queue.sqlite"
+    crashed = Queue(path)
+    crashed.put([{"n": 1}])
+    row = crashed.next(timeout=0)
+    assert row is not None
+    assert crashed.attempt(row[0]) is False  # the first delivery: nothing sent before
+    assert crashed.attempt(row[0]) is True  # a failed one tried again
+    reopened = Queue(path)  # as after kill -9
+    again = reopened.next(timeout=0)
+    assert again == row
+    assert reopened.attempt(row[0]) is True
+    reopened.close()
+    crashed.close()
+
+
+def test_a_queue_written_before_the_mark_existed_is_read_and_marked(tmp_path: Path) -> None:
+    path = tmp_path / "queue.sqlite"
+    with sqlite3.connect(path) as old:
+        old.execute(
+            "CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL, "
+            "received REAL NOT NULL)"
+        )
+        old.executemany(
+            "INSERT INTO messages (body, received) VALUES (?, 0)", [('{"n": 1}',), ('{"n": 2}',)]
+        )
+    old.close()
+    queue = Queue(path)
+    first = queue.next(timeout=0)
+    assert first is not None and first[1] == {"n": 1}
+    # The version before may have been delivering its oldest message: it counts as tried.
+    assert queue.attempt(first[0]) is True
+    queue.done(first[0], "delivered")
+    second = queue.next(timeout=0)
+    assert second is not None and second[1] == {"n": 2}
+    assert (queue.attempt(second[0]), queue.attempt(second[0])) == (False, True)
+    queue.close()

@@ -13,6 +13,7 @@ import pytest
 
 from fake_freshsales import FakeFreshsales
 from tests.processes import Relay
+from tests.relay.conftest import owner_email
 
 pytestmark = pytest.mark.slow  # relay processes on sockets
 
@@ -27,12 +28,15 @@ def fake(fake_freshsales: FakeFreshsales) -> FakeFreshsales:
 
 @pytest.fixture
 def relays(fake: FakeFreshsales, tmp_path: Path) -> Iterator[Callable[[Path], Relay]]:
-    """Start relays in front of the fake (each stopped at the end), logging to relay.log."""
+    """Start relays in front of the fake (each stopped at the end), logging to relay.log;
+    the account's user owns the activities."""
+    owner = ("--owner", owner_email(fake))
     with ExitStack() as stack:
         log = stack.enter_context((tmp_path / "relay.log").open("a"))
 
         def start(state_dir: Path) -> Relay:
-            return stack.enter_context(Relay(fake.url, fake.api_key, WRITE_KEY, state_dir, log))
+            relay = Relay(fake.url, fake.api_key, WRITE_KEY, state_dir, log, *owner)
+            return stack.enter_context(relay)
 
         yield start
 
@@ -105,13 +109,14 @@ def test_kill_9_mid_queue_then_restart_delivers_every_message_exactly_once(
     second.wait_until(lambda m: m["queue_depth"] == 0)
     metrics = second.metrics()
     assert (metrics["accepted"], metrics["delivered"], metrics["failed"]) == (messages, messages, 0)
-    # Every activity and every lead created once, each write sent once.
+    # Every activity and every lead created once, each write sent once (a lead is looked up,
+    # then created: the account has no /leads/upsert).
     state = fake.admin.state()
     assert sorted(a["title"] for a in state["sales_activities"]) == [
         f"Event {n}" for n in range(messages)
     ]
     assert len(state["leads"]) == messages
-    for path in ("/api/sales_activities", "/api/leads/upsert"):
+    for path in ("/api/sales_activities", "/api/leads"):
         sent = Counter(str(entry["body"]) for entry in fake.admin.journal(method="POST", path=path))
         assert len(sent) == messages and set(sent.values()) == {1}, path
     assert not (state_dir / "dead-letter.jsonl").exists()

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from fake_freshsales import FakeFreshsales
-from segment_freshsales import RateLimits
+from segment_freshsales import Client, RateLimits
 from segment_freshsales.relay.queue import Queue
 from segment_freshsales.relay.worker import Worker
+from tests.relay.conftest import owner_email
 from translator import Settings
 
 pytestmark = pytest.mark.slow  # the worker sends to the fake over a socket
@@ -33,10 +34,16 @@ def start(
     fake_freshsales: FakeFreshsales, queue: Queue, tmp_path: Path
 ) -> Iterator[Callable[..., Worker]]:
     fake_freshsales.admin.add_activity_type("Segment Event")
+    owner = owner_email(fake_freshsales)  # before any test injects faults
     workers: list[Worker] = []
 
     def start(api_key: str = fake_freshsales.api_key, retry_window: float = 3600.0) -> Worker:
-        settings = Settings(domain="acme", api_key=api_key, base_url=fake_freshsales.url)
+        settings = Settings(
+            domain="acme",
+            api_key=api_key,
+            base_url=fake_freshsales.url,
+            owner=owner,
+        )
         worker = Worker(
             queue,
             settings,
@@ -89,9 +96,9 @@ def test_a_refused_key_pauses_delivery_and_keeps_everything_queued(
     worker = start(api_key="revoked-key-51c")
     wait_for(lambda: worker.problem is not None)
     assert not worker.alive
+    # The 401 body a real tenant answers: {"login": "failed", "message": null}.
     assert worker.problem == (
-        "Freshsales answered 401: the API key is wrong or revoked "
-        "(Invalid authorization credentials.)"
+        "Freshsales answered 401: the API key is wrong or revoked (login failed)"
     )
     assert queue.depth() == 3
     assert queue.counters()["failed"] == 0
@@ -114,7 +121,8 @@ def test_an_outage_holds_the_queue_and_delivery_resumes_in_order(
     assert queue.counters()["failed"] == 0
     assert not (tmp_path / "dead.jsonl").exists()
     assert worker.alive
-    assert worker.last_error == "POST /leads/upsert: 503 Service Unavailable after 2 attempts"
+    # A lead is looked up first: the account has no /leads/upsert.
+    assert worker.last_error == "GET /lookup: 503 Service Unavailable after 2 attempts"
     fake_freshsales.admin.clear_faults()
     wait_for(lambda: queue.depth() == 0)
     assert queue.counters()["delivered"] == 2
@@ -145,3 +153,34 @@ def test_stopping_cuts_a_retry_wait_short_and_the_message_stays_queued(
     assert time.monotonic() - started < 2
     assert queue.depth() == 1
     assert queue.counters()["failed"] == 0
+
+
+def test_a_message_tried_before_is_not_made_twice_when_its_activity_exists(
+    start: Callable[..., Worker], queue: Queue, fake_freshsales: FakeFreshsales
+) -> None:
+    # An earlier relay sent the activity, then died before recording the delivery: the
+    # activity exists, the messageId is not in the store, and the queue holds the message
+    # marked as tried.
+    settings = Settings(
+        domain="acme",
+        api_key=fake_freshsales.api_key,
+        base_url=fake_freshsales.url,
+        owner=owner_email(fake_freshsales),
+    )
+    with Client(settings) as earlier:
+        assert earlier.deliver(IDENTIFY).status == "delivered"
+        assert earlier.deliver(TRACK).status == "delivered"
+    queue.put([TRACK])
+    row = queue.next(timeout=0)
+    assert row is not None and queue.attempt(row[0]) is False
+    start()
+    wait_for(lambda: queue.depth() == 0)
+    assert queue.counters()["delivered"] == 1
+    [activity] = fake_freshsales.admin.state()["sales_activities"]
+    assert activity["notes"] == 'Segment track "Signed Up"\nSegment messageId: m2'
+    journal = fake_freshsales.admin.journal()
+    lead = activity["targetable_id"]
+    assert [(e["method"], e["path"]) for e in journal if "activities" in e["path"]] == [
+        ("POST", "/api/sales_activities"),
+        ("GET", f"/api/leads/{lead}/activities"),
+    ]

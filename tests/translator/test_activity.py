@@ -149,10 +149,25 @@ def test_email_from_context_traits_with_the_user_id_as_external_id() -> None:
     person = translate(message, CLASSIC).calls[0]
     assert person.query == {"q": "ann@example.com", "f": "email", "entities": "contact,lead"}
     assert person.fallback is not None
-    assert person.fallback.body == {
-        "unique_identifier": {"emails": "ann@example.com"},
-        "lead": {"email": "ann@example.com", "external_id": "u-7"},
-    }
+    # Nobody with the email among contacts and leads: a lead is created, never upserted.
+    assert (person.fallback.method, person.fallback.path, person.fallback.body) == (
+        "POST",
+        "/leads",
+        {"lead": {"email": "ann@example.com", "external_id": "u-7"}},
+    )
+
+
+def test_lead_write_upsert_upserts_the_unseen_visitor() -> None:
+    settings = Settings(domain="acme", api_key="k", lead_write="upsert")
+    person = translate({"type": "track", "userId": "a@b.co", "event": "E"}, settings).calls[0]
+    assert person.fallback is not None
+    assert (person.fallback.path, person.fallback.body) == (
+        "/leads/upsert",
+        {
+            "unique_identifier": {"emails": "a@b.co"},
+            "lead": {"email": "a@b.co", "external_id": "a@b.co"},
+        },
+    )
 
 
 def test_email_from_properties_when_nothing_else_has_one() -> None:
@@ -164,7 +179,7 @@ def test_email_from_properties_when_nothing_else_has_one() -> None:
     }
     person = translate(message, CLASSIC).calls[0]
     assert person.query is not None and person.query["q"] == "new@x.io"
-    assert person.fallback is not None and person.fallback.body["lead"] == {"email": "new@x.io"}
+    assert person.fallback is not None and person.fallback.body == {"lead": {"email": "new@x.io"}}
 
 
 def test_user_id_alone_looks_up_by_external_id_with_nothing_to_create() -> None:
@@ -177,6 +192,52 @@ def test_suite_host_looks_up_and_creates_contacts_only() -> None:
     person = translate({"type": "track", "userId": "a@b.co", "event": "E"}, SUITE).calls[0]
     assert person.query is not None and person.query["entities"] == "contact"
     assert person.fallback is not None and person.fallback.path == "/contacts/upsert"
+
+
+PERSON_OWNER = {"from": "person", "value": {"$ref": "person#/owner_id"}}
+
+
+def owner(properties: dict[str, Any], settings: Settings = CLASSIC) -> Any:
+    message = {"type": "track", "userId": "a@b.co", "event": "E", "properties": properties}
+    return activity(translate(message, settings))["owner_id"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "sent"), [("ownerId", 42, 42), ("owner_id", "43", 43), ("OwnerId", 4.0, 4)]
+)
+def test_the_owner_named_by_the_message_comes_first_and_alone(
+    key: str, value: Any, sent: int
+) -> None:
+    assert owner({key: value}, Settings(domain="acme", api_key="k", owner=7)) == {
+        "$owner": [{"from": f"properties.{key}", "value": sent}]
+    }
+
+
+def test_owner_id_spelled_so_wins_over_owner_id_in_camel_case() -> None:
+    assert owner({"ownerId": 1, "owner_id": 2}) == {
+        "$owner": [{"from": "properties.owner_id", "value": 2}]
+    }
+
+
+def test_without_one_in_the_message_the_person_owner_then_the_settings_owner() -> None:
+    assert owner({}) == {"$owner": [PERSON_OWNER]}
+    assert owner({"ownerId": None}, Settings(domain="acme", api_key="k", owner=7)) == {
+        "$owner": [PERSON_OWNER, {"from": "Settings.owner", "value": 7}]
+    }
+    by_email = Settings(domain="acme", api_key="k", owner="boss@acme.io")
+    assert owner({}, by_email) == {
+        "$owner": [
+            PERSON_OWNER,
+            {"from": "Settings.owner", "value": {"$lookup": "owners", "email": "boss@acme.io"}},
+        ]
+    }
+
+
+@pytest.mark.parametrize("value", ["abc", True, 0, -3, 1.5, {"id": 1}])
+def test_an_owner_that_is_not_a_user_id_is_an_invalid_event(value: Any) -> None:
+    with pytest.raises(InvalidEvent) as error:
+        owner({"ownerId": value})
+    assert error.value.path == "properties.ownerId"
 
 
 def test_activity_targets_the_person_step() -> None:

@@ -4,22 +4,45 @@ from typing import Any
 
 import pytest
 
-from translator import InvalidEvent, Settings, translate
+from translator import InvalidEvent, Plan, Settings, translate
 from translator.fields import SEGMENT_IDENTIFY_TRAITS
 
 CLASSIC = Settings(domain="acme", api_key="k")
 SUITE = Settings(domain="acme.myfreshworks.com", api_key="k")
+UPSERTS = Settings(domain="acme", api_key="k", lead_write="upsert", deal_write="upsert")
+ACCOUNT_ID = {"$ref": "account#/sales_account/id"}
+CONTACT_ID = {"$ref": "person#/contact/id"}
 
 
 def identify(traits: dict[str, Any], user_id: Any = "u-1", **extra: Any) -> dict[str, Any]:
     return {"type": "identify", "userId": user_id, "traits": traits, **extra}
 
 
+def writes(plan: Plan) -> list[str]:
+    """The path each step writes to when nothing is found: a find call's fallback's."""
+    return [(c.fallback or c).path for c in plan.calls]
+
+
+def lead_step(plan: Plan) -> tuple[str, dict[str, Any]]:
+    """The email of a plan that is one lead step, and the lead it writes: found by email,
+    then updated by id, else created, with the same body."""
+    [step] = plan.calls
+    assert step.query is not None and step.found is not None and step.fallback is not None
+    assert (step.method, step.path, step.query["f"], step.query["entities"]) == (
+        "GET",
+        "/lookup",
+        "email",
+        "lead",
+    )
+    assert (step.found.method, step.found.path) == ("PUT", "/leads/{person#/targetable_id}")
+    assert (step.fallback.method, step.fallback.path) == ("POST", "/leads")
+    assert step.found.body == step.fallback.body
+    body: dict[str, Any] = step.found.body["lead"]
+    return step.query["q"], body
+
+
 def lead_body(traits: dict[str, Any], settings: Settings = CLASSIC) -> dict[str, Any]:
-    plan = translate(identify({"email": "ann@example.com", **traits}), settings)
-    assert [c.path for c in plan.calls] == ["/leads/upsert"]
-    body: dict[str, Any] = plan.calls[0].body["lead"]
-    return body
+    return lead_step(translate(identify({"email": "ann@example.com", **traits}), settings))[1]
 
 
 def test_camel_case_traits_become_snake_case_fields() -> None:
@@ -67,7 +90,7 @@ def test_address_object_is_spread_over_flat_fields() -> None:
         "floor": 3,
     }
     plan = translate(identify({"email": "ann@example.com", "address": address}), CLASSIC)
-    body = plan.calls[0].body["lead"]
+    body = lead_step(plan)[1]
     assert {k: body[k] for k in ("address", "city", "state", "zipcode", "country")} == {
         "address": "1 Main St",
         "city": "Pune",
@@ -155,7 +178,7 @@ def test_every_reserved_trait_goes_where_the_field_table_says(trait: str) -> Non
     value, fields = RESERVED[trait]
     plan = translate(identify({"email": "ann@example.com", trait: value}), CLASSIC)
     base = {"email": "ann@example.com", "external_id": "u-1"}
-    assert plan.calls[0].body["lead"] == {**base, **fields}
+    assert lead_step(plan)[1] == {**base, **fields}
     ignored = SEGMENT_IDENTIFY_TRAITS[trait] is None
     assert plan.ignored == ([trait] if ignored else [])
     assert ignored == (fields == {} and trait != "email")
@@ -219,14 +242,14 @@ def test_fs_contact_true_makes_a_contact(flag: Any) -> None:
 @pytest.mark.parametrize("flag", [False, "false", None])
 def test_fs_contact_false_keeps_a_lead(flag: Any) -> None:
     plan = translate(identify({"email": "a@b.co", "fs_contact": flag}), CLASSIC)
-    assert [c.path for c in plan.calls] == ["/leads/upsert"]
+    assert writes(plan) == ["/leads"]
 
 
 def test_snake_case_fs_contact_wins_over_camel_case() -> None:
     plan = translate(
         identify({"email": "a@b.co", "fsContact": "true", "fs_contact": "false"}), CLASSIC
     )
-    assert [c.path for c in plan.calls] == ["/leads/upsert"]
+    assert writes(plan) == ["/leads"]
 
 
 def test_suite_host_always_makes_contacts() -> None:
@@ -288,14 +311,17 @@ def test_deal_without_company_links_the_contact_only() -> None:
         CLASSIC,
     )
     assert [c.name for c in plan.calls] == ["person", "deal"]
-    assert plan.calls[1].body == {
-        "unique_identifier": {"name": "Big"},
-        "deal": {
-            "name": "Big",
-            "amount": 19.99,
-            "contacts_added_list": [{"$ref": "person#/contact/id"}],
-        },
-    }
+    deal = plan.calls[1]
+    # Found among the contact's own deals, since there is no account to look in.
+    assert (deal.method, deal.path, deal.query) == (
+        "GET",
+        "/contacts/{person#/contact/id}",
+        {"include": "deals"},
+    )
+    body = {"deal": {"name": "Big", "amount": 19.99, "contacts_added_list": [CONTACT_ID]}}
+    assert deal.found is not None and deal.fallback is not None
+    assert (deal.found.path, deal.found.body) == ("/deals/{deal#/id}", body)
+    assert (deal.fallback.path, deal.fallback.body) == ("/deals", body)
 
 
 def test_lead_nests_company_and_deal() -> None:
@@ -311,20 +337,20 @@ def test_lead_nests_company_and_deal() -> None:
 
 def test_email_comes_from_traits_stripped() -> None:
     plan = translate(identify({"email": "  Ann@Example.com "}), CLASSIC)
-    assert plan.calls[0].body["unique_identifier"] == {"emails": "Ann@Example.com"}
+    assert lead_step(plan)[0] == "Ann@Example.com"
 
 
 def test_email_falls_back_to_an_email_user_id() -> None:
     plan = translate(identify({}, user_id="ann@example.com"), CLASSIC)
-    assert plan.calls[0].body == {
-        "unique_identifier": {"emails": "ann@example.com"},
-        "lead": {"email": "ann@example.com", "external_id": "ann@example.com"},
-    }
+    assert lead_step(plan) == (
+        "ann@example.com",
+        {"email": "ann@example.com", "external_id": "ann@example.com"},
+    )
 
 
 def test_numeric_user_id_is_stringified() -> None:
     plan = translate(identify({"email": "a@b.co"}, user_id=12345), CLASSIC)
-    assert plan.calls[0].body["lead"]["external_id"] == "12345"
+    assert lead_step(plan)[1]["external_id"] == "12345"
 
 
 @pytest.mark.parametrize(
@@ -352,10 +378,76 @@ def test_invalid_identifies(message: dict[str, Any], path: str, fragment: str) -
 
 def test_null_email_trait_falls_back_to_the_user_id() -> None:
     plan = translate(identify({"email": None}, user_id="a@b.co"), CLASSIC)
-    assert plan.calls[0].body["unique_identifier"] == {"emails": "a@b.co"}
+    assert lead_step(plan)[0] == "a@b.co"
 
 
 def test_traits_external_id_is_ignored_since_the_user_id_is_the_external_id() -> None:
     plan = translate(identify({"email": "a@b.co", "externalId": "other"}), CLASSIC)
-    assert plan.calls[0].body["lead"]["external_id"] == "u-1"
+    assert lead_step(plan)[1]["external_id"] == "u-1"
     assert plan.ignored == ["externalId"]
+
+
+def test_lead_write_upsert_keeps_the_single_upsert() -> None:
+    plan = translate(identify({"email": "a@b.co", "company": "Acme"}), UPSERTS)
+    assert [c.to_json() for c in plan.calls] == [
+        {
+            "name": "person",
+            "method": "POST",
+            "path": "/leads/upsert",
+            "body": {
+                "unique_identifier": {"emails": "a@b.co"},
+                "lead": {"email": "a@b.co", "external_id": "u-1", "company": {"name": "Acme"}},
+            },
+        }
+    ]
+
+
+def test_a_contact_gets_the_account_added_to_those_it_has() -> None:
+    plan = translate(
+        identify({"email": "a@b.co", "fsContact": True, "company": {"name": "Acme"}}), CLASSIC
+    )
+    assert [c.name for c in plan.calls] == ["account", "person", "link"]
+    person, link = plan.calls[1], plan.calls[2]
+    # The upsert sends no accounts: alone they would replace those the contact has.
+    assert person.body == {
+        "unique_identifier": {"emails": "a@b.co"},
+        "contact": {"email": "a@b.co", "external_id": "u-1"},
+    }
+    assert (link.method, link.path) == ("PUT", "/contacts/{person#/contact/id}")
+    assert link.body == {
+        "contact": {
+            "sales_accounts": {
+                "$link": ACCOUNT_ID,
+                "to": {"$ref": "person#/contact/sales_accounts"},
+            }
+        }
+    }
+
+
+def test_a_deal_is_found_by_name_among_the_account_deals_then_updated_or_created() -> None:
+    traits = {"email": "a@b.co", "fsContact": True, "company": "Acme", "deal": {"name": "D"}}
+    plan = translate(identify(traits), CLASSIC)
+    deal = plan.calls[-1]
+    body = {
+        "deal": {"name": "D", "sales_account_id": ACCOUNT_ID, "contacts_added_list": [CONTACT_ID]}
+    }
+    assert deal.to_json() == {
+        "name": "deal",
+        "method": "GET",
+        "path": "/sales_accounts/{account#/sales_account/id}",
+        "body": None,
+        "query": {"include": "deals"},
+        "match": {"list": "/deals", "where": {"name": "D"}},
+        "found": {"name": "deal", "method": "PUT", "path": "/deals/{deal#/id}", "body": body},
+        "fallback": {"name": "deal", "method": "POST", "path": "/deals", "body": body},
+    }
+
+
+def test_deal_write_upsert_keeps_the_upsert_by_name() -> None:
+    traits = {"email": "a@b.co", "fsContact": True, "company": "Acme", "deal": {"name": "D"}}
+    deal = translate(identify(traits), UPSERTS).calls[-1]
+    assert (deal.method, deal.path) == ("POST", "/deals/upsert")
+    assert deal.body == {
+        "unique_identifier": {"name": "D"},
+        "deal": {"name": "D", "sales_account_id": ACCOUNT_ID, "contacts_added_list": [CONTACT_ID]},
+    }

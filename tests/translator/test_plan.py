@@ -21,6 +21,22 @@ PLAN = Plan(
             query={"q": "a@b.co", "f": "email", "entities": "contact"},
             fallback=Call("person", "POST", "/contacts/upsert", {"contact": {"email": "a@b.co"}}),
         ),
+        Call(
+            "deal",
+            "GET",
+            "/sales_accounts/{account#/sales_account/id}",
+            query={"include": "deals"},
+            match={"list": "/deals", "where": {"name": "D"}},
+            found=Call("deal", "PUT", "/deals/{deal#/id}", {"deal": {"name": "D"}}),
+            fallback=Call("deal", "POST", "/deals", {"deal": {"name": "D"}}),
+        ),
+        Call(
+            "link",
+            "PUT",
+            "/contacts/{person#/targetable_id}",
+            {"contact": {"sales_accounts": {"$link": 1, "to": []}}},
+            when={"person#/targetable_type": "Contact", "person#/created": False},
+        ),
     ],
     ignored=["age"],
 )
@@ -65,6 +81,18 @@ def test_optional_parts_are_left_out() -> None:
         (
             {"calls": [{"name": "a", "method": "GET", "path": "/x"}] * 2},
             "call names must be unique",
+        ),
+        (
+            {"calls": [{"name": "a", "method": "GET", "path": "/x", "match": {"list": "/d"}}]},
+            "plan.calls[0].match",
+        ),
+        (
+            {"calls": [{"name": "a", "method": "GET", "path": "/x", "when": {"a": 1}}]},
+            "plan.calls[0].when",
+        ),
+        (
+            {"calls": [{"name": "a", "method": "GET", "path": "/x", "found": {"name": "a"}}]},
+            "plan.calls[0].found.method",
         ),
     ],
 )

@@ -68,20 +68,25 @@ def resolved_email(message: dict[str, Any]) -> str:
 
 
 @given(segment.identify_messages(), both_hosts)
-def test_identify_upserts_exactly_one_person_by_the_resolved_email(
+def test_identify_writes_exactly_one_person_by_the_resolved_email(
     message: dict[str, Any], settings: Settings
 ) -> None:
     plan = translate(message, settings)
-    people = [c for c in plan.calls if c.path in ("/leads/upsert", "/contacts/upsert")]
-    assert len(people) == 1
+    [person] = [c for c in plan.calls if c.name == "person"]
     email = resolved_email(message)
-    body = people[0].body
-    record = body["contact"] if "contact" in body else body["lead"]
-    assert body["unique_identifier"] == {"emails": email}
-    assert record["email"] == email
-    assert record["external_id"] == str(message["userId"])
+    if person.finds:  # a lead looked up by email, then updated or created
+        assert person.query == {"q": email, "f": "email", "entities": "lead"}
+        writes = [person.found, person.fallback]
+    else:
+        assert person.body["unique_identifier"] == {"emails": email}
+        writes = [person]
+    for write in writes:
+        assert write is not None
+        record = write.body["contact"] if "contact" in write.body else write.body["lead"]
+        assert record["email"] == email
+        assert record["external_id"] == str(message["userId"])
     if settings.suite:
-        assert people[0].path == "/contacts/upsert"
+        assert person.path == "/contacts/upsert"
 
 
 @given(

@@ -11,7 +11,10 @@ from translator import Plan, Settings, translate
 
 SEED = {case.name: case for case in load_translations() if case.seed}
 SUITE = Settings(domain="segment.myfreshworks.com", api_key="test-key")
-LINKED_ACCOUNT = [{"id": {"$ref": "account#/sales_account/id"}, "is_primary": True}]
+ADD_ACCOUNT = {
+    "$link": {"$ref": "account#/sales_account/id"},
+    "to": {"$ref": "person#/contact/sales_accounts"},
+}
 
 
 def test_every_seed_example_has_its_file() -> None:
@@ -36,7 +39,11 @@ def test_seed_example_plan(case: str) -> None:
 
 def test_suite_host_makes_the_seed_lead_a_contact() -> None:
     plan = translate(SEED["seed-identify-lead"].message, SUITE)
-    assert [c.path for c in plan.calls] == ["/sales_accounts/upsert", "/contacts/upsert"]
+    assert [c.path for c in plan.calls] == [
+        "/sales_accounts/upsert",
+        "/contacts/upsert",
+        "/contacts/{person#/contact/id}",
+    ]
     contact = plan.calls[1].body["contact"]
     assert contact["custom_field"] == {"cf_alternate_number": "98765432"}
-    assert contact["sales_accounts"] == LINKED_ACCOUNT
+    assert plan.calls[2].body == {"contact": {"sales_accounts": ADD_ACCOUNT}}

@@ -140,3 +140,31 @@ def test_settings_are_immutable_values() -> None:
     assert hash(one) == hash(Settings(domain="acme", api_key=KEY))
     with pytest.raises(AttributeError):
         one.domain = "evil"  # type: ignore[misc]
+
+
+def test_owner_and_write_modes_default_to_none_and_find() -> None:
+    settings = Settings(domain="acme", api_key=KEY)
+    assert (settings.owner, settings.lead_write, settings.deal_write) == (None, "find", "find")
+
+
+@pytest.mark.parametrize(("owner", "kept"), [(42, 42), (" Boss@Acme.io ", "Boss@Acme.io")])
+def test_owner_is_a_user_id_or_an_email(owner: object, kept: object) -> None:
+    settings = Settings(domain="acme", api_key=KEY, owner=owner)  # type: ignore[arg-type]
+    assert settings.owner == kept
+    assert f"owner={kept!r}" in repr(settings)
+
+
+@pytest.mark.parametrize("owner", [0, -1, True, "boss", "", 4.0, ["a@b.co"]])
+def test_rejected_owners_name_the_setting(owner: object) -> None:
+    with pytest.raises(SettingsError) as error:
+        Settings(domain="acme", api_key=KEY, owner=owner)  # type: ignore[arg-type]
+    assert error.value.field == "owner"
+    assert "a Freshsales user id (a positive integer) or a user's email" in str(error.value)
+
+
+@pytest.mark.parametrize("setting", ["lead_write", "deal_write"])
+def test_write_modes_are_find_or_upsert(setting: str) -> None:
+    assert getattr(Settings(domain="acme", api_key=KEY, **{setting: "upsert"}), setting) == "upsert"
+    with pytest.raises(SettingsError) as error:
+        Settings(domain="acme", api_key=KEY, **{setting: "guess"})
+    assert str(error.value) == f'{setting}: expected "find" or "upsert", got the string \'guess\''
