@@ -139,6 +139,19 @@ def _activity_type(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
     return {"activity_type_id": added["id"]}
 
 
+def _entry(selector: str, gives: str) -> _Setter:
+    """A setter giving the id of the entry of `selector` (a picklist the account has from the
+    start) whose name is the `name` param."""
+
+    def look_up(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
+        for entry in fake.api("GET", f"/selector/{selector}").json().get(selector, []):
+            if entry.get("name") == params["name"]:
+                return {gives: entry["id"]}
+        raise StateError(f"{selector} has no entry named {params['name']!r}")
+
+    return look_up
+
+
 def _api_user(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
     """The id of the user the key belongs to, as `GET /selector/owners` lists it first."""
     response = fake.api("GET", "/selector/owners")
@@ -183,6 +196,12 @@ STATES: Final[Mapping[str, StateSpec]] = {
     "activity type exists": StateSpec(("name",), ("activity_type_id",), _activity_type),
     "budget spent": StateSpec(("per_minute",), ("api_key",), _budget_spent),
     "api user exists": StateSpec((), ("owner_id",), _api_user),
+    "lifecycle stage exists": StateSpec(
+        ("name",), ("lifecycle_stage_id",), _entry("lifecycle_stages", "lifecycle_stage_id")
+    ),
+    "activity outcome exists": StateSpec(
+        ("name",), ("outcome_id",), _entry("sales_activity_outcomes", "outcome_id")
+    ),
 }
 
 

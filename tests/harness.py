@@ -13,7 +13,7 @@ from translator import Settings
 
 INTERACTIONS = load_interactions()
 # Options of client() that are the account's Settings rather than the Client's.
-SETTINGS_OPTIONS = ("owner", "lead_write", "deal_write")
+SETTINGS_OPTIONS = ("owner", "lead_write", "deal_write", "event_map", "strict")
 
 
 class Harness:

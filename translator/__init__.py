@@ -15,13 +15,16 @@ generators of Segment messages for property tests.
 
 from translator import fields
 from translator.errors import InvalidEvent, SettingsError
-from translator.plan import Call, Plan
+from translator.event_map import EventRule
+from translator.plan import Call, Dropped, Plan
 from translator.settings import Settings
 from translator.translate import MESSAGE_TYPES, translate
 
 __all__ = [
     "MESSAGE_TYPES",
     "Call",
+    "Dropped",
+    "EventRule",
     "InvalidEvent",
     "Plan",
     "Settings",

@@ -6,6 +6,8 @@ message's messageId (`message_id_line`): an activity is a create, and when an at
 answer the client looks for that line among the person's activities before sending again. A
 real account refuses an activity without an owner: it is the message's `properties.ownerId`,
 else the person's own owner, else `Settings.owner`, and the plan says which it tried (`$owner`).
+
+Tracks of a kind of their own (`translator.event_map`) are `translator.track`'s.
 """
 
 from __future__ import annotations
@@ -18,73 +20,120 @@ import orjson
 from translator.coerce import coerce
 from translator.errors import InvalidEvent, describe
 from translator.fields import FieldType
+from translator.lenient import Drops, drop
 from translator.message import optional_object, optional_string, user_id
 from translator.person import find_person, user_email
-from translator.plan import JSON, Call, Plan, lookup_placeholder, owner_placeholder, ref
+from translator.plan import JSON, Call, Plan, owner_placeholder
 from translator.settings import Settings
 from translator.traits import spelled
 
-__all__ = ["message_id_line", "translate_activity"]
+__all__ = [
+    "TITLE_LIMIT",
+    "activity_owner",
+    "message_id_line",
+    "notes",
+    "translate_activity",
+    "translate_event",
+]
 
 TITLE_LIMIT: Final = 255  # [I] Freshsales' text fields hold 255 characters
 
 
 def translate_activity(message: dict[str, JSON], settings: Settings, when: str | None) -> Plan:
-    """The plan for a track, page or screen call."""
+    """The plan for a page or screen call."""
     kind = message["type"]
-    uid = user_id(message)
     properties = optional_object(message, "properties") or {}
-    email = user_email(message, uid, properties)
-
-    title, type_name, heading = _title(kind, message, properties, settings)
-    notes = _notes(heading, properties, message.get("messageId"))
-    activity: dict[str, JSON] = {"title": title[:TITLE_LIMIT], "notes": notes}
-    if when is not None:
-        activity["start_date"] = activity["end_date"] = when
-    activity["sales_activity_type_id"] = lookup_placeholder("sales_activity_types", type_name)
-    activity["targetable_type"] = ref("person", "/targetable_type")
-    activity["targetable_id"] = ref("person", "/targetable_id")
-    activity["owner_id"] = _owner(properties, settings)
-    person = find_person(settings, email, uid)
-    return Plan(
-        [person, Call("activity", "POST", "/sales_activities", {"sales_activity": activity})], []
-    )
-
-
-def _owner(properties: dict[str, JSON], settings: Settings) -> JSON:
-    """Where the activity's owner comes from, in order (see translator.plan)."""
-    given = spelled(properties, "owner_id")
-    if given is not None and given[1] is not None:
-        key, value = given
-        path = f"properties.{key}"
-        owner = coerce(value, FieldType.INTEGER, path)
-        if not isinstance(owner, int) or owner < 1:
-            raise InvalidEvent(path, f"expected a Freshsales user id, got {describe(value)}")
-        return owner_placeholder([(path, owner)])
-    sources: list[tuple[str, JSON]] = [("person", ref("person", "/owner_id"))]
-    if isinstance(settings.owner, str):
-        sources.append(("Settings.owner", {"$lookup": "owners", "email": settings.owner}))
-    elif settings.owner is not None:
-        sources.append(("Settings.owner", settings.owner))
-    return owner_placeholder(sources)
-
-
-def _title(
-    kind: str, message: dict[str, JSON], properties: dict[str, JSON], settings: Settings
-) -> tuple[str, str, str]:
-    """The activity title, its type name, and the first line of its notes."""
-    if kind == "track":
-        event = message.get("event")
-        if not isinstance(event, str) or not event.strip():
-            raise InvalidEvent("event", "expected the event name, a non-empty string")
-        return event, settings.track_activity_type, f'Segment track "{event}"'
     name = optional_string(message, "name")
     category = optional_string(message, "category")
     fallback = "Page view" if kind == "page" else "Screen view"
     title = name or _text(properties.get("title")) or _text(properties.get("url")) or fallback
     heading = f'Segment {kind} "{title}"' + (f" in {category}" if category else "")
     type_name = settings.page_activity_type if kind == "page" else settings.screen_activity_type
-    return title, type_name, heading
+    return _on_person(message, settings, when, properties, title, type_name, heading)
+
+
+def translate_event(
+    message: dict[str, JSON], settings: Settings, when: str | None, event: str
+) -> Plan:
+    """The plan for a track call of no kind of its own: an activity of the track type."""
+    properties = optional_object(message, "properties") or {}
+    heading = f'Segment track "{event}"'
+    return _on_person(
+        message, settings, when, properties, event, settings.track_activity_type, heading
+    )
+
+
+def _on_person(
+    message: dict[str, JSON],
+    settings: Settings,
+    when: str | None,
+    properties: dict[str, JSON],
+    title: str,
+    type_name: str,
+    heading: str,
+) -> Plan:
+    uid = user_id(message)
+    email = user_email(message, uid, properties)
+    drops: Drops = None if settings.strict else []
+    # Placeholders are written as literals: this is the commonest plan, and a helper call
+    # per placeholder costs more than building it.
+    activity: dict[str, JSON] = {
+        "title": title[:TITLE_LIMIT],
+        "notes": notes(heading, properties, message.get("messageId")),
+    }
+    if when is not None:
+        activity["start_date"] = activity["end_date"] = when
+    activity["sales_activity_type_id"] = {"$lookup": "sales_activity_types", "name": type_name}
+    activity["targetable_type"] = {"$ref": "person#/targetable_type"}
+    activity["targetable_id"] = {"$ref": "person#/targetable_id"}
+    activity["owner_id"] = activity_owner(spelled(properties, "owner_id"), settings, drops)
+    person = find_person(settings, email, uid)
+    return Plan(
+        [person, Call("activity", "POST", "/sales_activities", {"sales_activity": activity})],
+        [],
+        [] if drops is None else drops,
+    )
+
+
+def activity_owner(
+    given: tuple[str, JSON] | None, settings: Settings, drops: Drops, person: bool = True
+) -> JSON:
+    """Where the activity's owner comes from, in order (see translator.plan): the properties'
+    owner (`given`, its key and value), the person's (when the plan has a person step), then
+    `Settings.owner`."""
+    if given is not None and given[1] is not None:
+        key, value = given
+        path = f"properties.{key}"
+        owner = _user_id(value, path, drops)
+        if owner is not None:
+            return owner_placeholder([(path, owner)])
+    # Built as literals: this runs for every activity, and owner_placeholder's calls cost
+    # more than the rest of the owner step.
+    configured = settings.owner
+    sources: list[JSON] = (
+        [{"from": "person", "value": {"$ref": "person#/owner_id"}}] if person else []
+    )
+    if configured is not None:
+        value = (
+            {"$lookup": "owners", "email": configured}
+            if isinstance(configured, str)
+            else configured
+        )
+        sources.append({"from": "Settings.owner", "value": value})
+    return {"$owner": sources}
+
+
+def _user_id(value: JSON, path: str, drops: Drops) -> int | None:
+    """A Freshsales user id; None when `value` is not one (and then dropped)."""
+    try:
+        owner = coerce(value, FieldType.INTEGER, path)
+    except InvalidEvent as error:
+        drop(drops, error)
+        return None
+    if isinstance(owner, int) and owner >= 1:
+        return owner
+    drop(drops, InvalidEvent(path, f"expected a Freshsales user id, got {describe(value)}"))
+    return None
 
 
 def _text(value: JSON) -> str | None:
@@ -96,12 +145,14 @@ def message_id_line(message_id: str) -> str:
     return f"Segment messageId: {message_id}"
 
 
-def _notes(heading: str, properties: dict[str, JSON], message_id: JSON) -> str:
+def notes(heading: str, properties: dict[str, JSON], message_id: JSON) -> str:
     """The heading, one `key: value` line per property in the message's order, then the
     messageId line when the message has a messageId."""
     lines = [heading]
-    for key, value in properties.items():
-        lines.append(f"{key}: {value if type(value) is str else _render(value)}")
+    lines += [
+        f"{key}: {value}" if type(value) is str else f"{key}: {_render(value)}"
+        for key, value in properties.items()
+    ]
     if isinstance(message_id, str) and message_id:
         lines.append(message_id_line(message_id))
     return "\n".join(lines)

@@ -120,6 +120,28 @@ def _to_date(value: object) -> object:
         return _INVALID
 
 
+def _to_account_links(value: object) -> object:
+    """Account ids, or `{"id", "is_primary"}` objects, as the links a contact takes; the
+    first is primary when none says it is."""
+    if not isinstance(value, list):
+        return _INVALID
+    links: list[dict[str, object]] = []
+    marked = False
+    for item in value:
+        if isinstance(item, dict):
+            account, primary = item.get("id"), item.get("is_primary", item.get("isPrimary"))
+        else:
+            account, primary = item, None
+        account = _to_integer(account)
+        if account is _INVALID or not isinstance(primary, bool | None):
+            return _INVALID
+        marked = marked or primary is True
+        links.append({"id": account, "is_primary": bool(primary)})
+    if links and not marked:
+        links[0]["is_primary"] = True
+    return links
+
+
 def _to_string_list(value: object) -> object:
     if isinstance(value, str):
         return [value]
@@ -135,6 +157,7 @@ _CONVERTERS = {
     FieldType.BOOLEAN: _to_boolean,
     FieldType.DATE: _to_date,
     FieldType.STRING_LIST: _to_string_list,
+    FieldType.ACCOUNT_LINKS: _to_account_links,
 }
 
 _EXPECTED = {
@@ -144,4 +167,5 @@ _EXPECTED = {
     FieldType.BOOLEAN: "true or false",
     FieldType.DATE: "a date such as 2026-06-30",
     FieldType.STRING_LIST: "a string or a list of strings",
+    FieldType.ACCOUNT_LINKS: 'a list of sales account ids or {"id", "is_primary"} objects',
 }

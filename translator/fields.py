@@ -41,6 +41,7 @@ class FieldType(Enum):
     BOOLEAN = "boolean"
     DATE = "date"  # "YYYY-MM-DD"
     STRING_LIST = "string list"
+    ACCOUNT_LINKS = "account links"  # [{"id": <account id>, "is_primary": <bool>}]
 
     # Members are singletons, so identity hashes them; Enum's own __hash__ runs Python code on
     # every lookup of a converter, once per trait.
@@ -105,13 +106,31 @@ _PERSON: Final = {
     "tags": LIST,
 }
 
-# The seed document's two exceptions among the default traits (snake_cased trait → field).
-PERSON_ALIASES: Final[Mapping[str, str]] = {"title": "job_title", "phone": "work_number"}
+# Other names of the address and social fields that Segment sources use (snake_cased trait →
+# field): Segment's own `postalCode`, and the `*UserName` forms of the social handles.
+_OTHER_NAMES: Final = {
+    "postal_code": "zipcode",
+    "zip": "zipcode",
+    "facebook_user_name": "facebook",
+    "twitter_user_name": "twitter",
+    "linkedin_user_name": "linkedin",
+    "linked_in": "linkedin",
+    "linked_in_user_name": "linkedin",
+}
+
+# The seed document's two exceptions among the default traits (snake_cased trait → field),
+# and the other names above.
+PERSON_ALIASES: Final[Mapping[str, str]] = {
+    "title": "job_title",
+    "phone": "work_number",
+    **_OTHER_NAMES,
+}
 
 # Segment's group traits and company object spell the head count two ways.
 ACCOUNT_ALIASES: Final[Mapping[str, str]] = {
     "employees": "number_of_employees",
     "employee_count": "number_of_employees",
+    **_OTHER_NAMES,
 }
 
 # Segment's `address` object (snake_cased keys) → Freshsales' flat address fields.
@@ -139,6 +158,9 @@ CONTACT: Final = Record(
             "lifecycle_stage_id": INT,
             "subscription_status": INT,
             "subscription_types": TEXT,  # "2;3;4;5;1"
+            # The `salesAccounts` trait: the accounts the contact is linked to, replacing
+            # those it has (freshsales-api.md §3.3).
+            "sales_accounts": FieldType.ACCOUNT_LINKS,
         }
     ),
     aliases=PERSON_ALIASES,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from translator.errors import InvalidEvent, describe
 from translator.fields import CONTACT, LEAD, SALES_ACCOUNT
+from translator.lenient import Drops
 from translator.links import ACCOUNT_ID, link_account
 from translator.message import optional_object, user_id
 from translator.person import (
@@ -38,7 +39,8 @@ def translate_group(message: dict[str, JSON], settings: Settings, when: str | No
         raise InvalidEvent("groupId", f"expected a non-empty string, got {describe(group_id)}")
     uid = user_id(message)
     traits = optional_object(message, "traits") or {}
-    account = map_traits(traits, SALES_ACCOUNT, path="traits")
+    drops: Drops = None if settings.strict else []
+    account = map_traits(traits, SALES_ACCOUNT, path="traits", drops=drops)
     name = account.fields.get("name")
     if not isinstance(name, str) or not name.strip():
         raise InvalidEvent(
@@ -47,7 +49,7 @@ def translate_group(message: dict[str, JSON], settings: Settings, when: str | No
     calls: list[Call] = [upsert("account", SALES_ACCOUNT, {"name": name}, account.body())]
     email = user_email(message, uid)
     if email is None and uid is None:
-        return Plan(calls, sorted(account.ignored))
+        return Plan(calls, sorted(account.ignored), [] if drops is None else drops)
     record = person_record(settings, asks_for_contact(context_traits(message), "context.traits"))
     linked: dict[str, JSON] = (
         {"sales_accounts": [{"id": ACCOUNT_ID, "is_primary": True}]}
@@ -72,4 +74,4 @@ def translate_group(message: dict[str, JSON], settings: Settings, when: str | No
         lead = {**found, "person#/targetable_type": LEAD.targetable_type}
         body = {LEAD.key: {"company": {"name": name}}}
         calls.append(Call("company", "PUT", f"{LEAD.path}/{PERSON_ID}", body, when=lead))
-    return Plan(calls, sorted(account.ignored))
+    return Plan(calls, sorted(account.ignored), [] if drops is None else drops)

@@ -24,6 +24,7 @@ __all__ = [
     "MAX_MESSAGE_ID_LENGTH",
     "check_message",
     "is_email",
+    "iso_datetime",
     "optional_object",
     "optional_string",
     "resolve_email",
@@ -158,10 +159,18 @@ def resolve_email(candidates: list[tuple[str, JSON]]) -> str | None:
 
 
 def timestamp(message: dict[str, JSON]) -> str | None:
-    """The message's `timestamp`, checked to be ISO-8601; naive times are made UTC ("Z")."""
+    """When the message happened: its `timestamp`, else Segment's client-side
+    `originalTimestamp`, checked to be ISO-8601 (see `iso_datetime`); None when it has neither."""
     value = message.get("timestamp")
-    if value is None:
-        return None
+    if value is not None:
+        return iso_datetime(value, "timestamp")
+    value = message.get("originalTimestamp")
+    return None if value is None else iso_datetime(value, "originalTimestamp")
+
+
+def iso_datetime(value: JSON, path: str) -> str:
+    """`value` (at `path`) as an ISO-8601 date-time in extended format; naive times are made
+    UTC ("Z"). An InvalidEvent when it is not one."""
     parsed = None
     if isinstance(value, str):
         try:
@@ -170,7 +179,7 @@ def timestamp(message: dict[str, JSON]) -> str | None:
             parsed = None
     if parsed is None or not isinstance(value, str):
         raise InvalidEvent(
-            "timestamp",
+            path,
             f"expected an ISO-8601 date-time such as 2026-05-01T10:00:00Z, got {describe(value)}",
         )
     # Extended format with an offset is sent as given (formatting a datetime is the slowest

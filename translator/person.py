@@ -100,8 +100,8 @@ def lead_step(settings: Settings, email: str, body: dict[str, JSON]) -> Call:
         "/lookup",
         None,
         {"q": email, "f": "email", "entities": "lead"},
-        fallback=create_person(settings, LEAD, email, body),
-        found=Call("person", "PUT", f"{LEAD.path}/{PERSON_ID}", {LEAD.key: body}),
+        create_person(settings, LEAD, email, body),  # the fallback
+        Call("person", "PUT", f"{LEAD.path}/{PERSON_ID}", {LEAD.key: body}),  # found
     )
 
 
@@ -132,7 +132,9 @@ def find_person(
     body: dict[str, JSON] = {"email": email}
     if user_id is not None:
         body["external_id"] = user_id
-    body.update(extra or {})
+    if extra:
+        body.update(extra)
     created = create_person(settings, record or person_record(settings, False), email, body)
-    query = {"q": email, "f": "email", "entities": entities}
-    return Call("person", "GET", "/lookup", None, query, fallback=created)
+    return Call(
+        "person", "GET", "/lookup", None, {"q": email, "f": "email", "entities": entities}, created
+    )

@@ -42,6 +42,11 @@ needs it is rejected, one whose `when` names it is skipped.
 
 A call with **`when`** `{"<call name>#<JSON pointer>": <value>, ...}` is made only when each
 pointer into an earlier result holds that value; otherwise it is skipped and has no result.
+
+A plan may also say what it left out of the message: **`dropped`** lists the optional values
+that could not be sent (each with its path and the reason), delivered without them; and
+**`skipped`** names why a message is not for Freshsales at all (`"integrations"`,
+`"event_map"`): such a plan has no calls.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ from typing import Any, TypeAlias
 __all__ = [
     "JSON",
     "Call",
+    "Dropped",
     "Plan",
     "link_placeholder",
     "lookup_placeholder",
@@ -204,24 +210,57 @@ def _is_match(match: object) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """An optional value of the message left out of the plan: where it is, and why.
+
+    ```python
+    Dropped("traits.lifecycleStageId", "expected an integer (or a string of digits), got ...")
+    ```
+    """
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+    def to_json(self) -> dict[str, JSON]:
+        """This entry as a JSON object."""
+        return {"path": self.path, "reason": self.reason}
+
+
 @dataclass(slots=True)
 class Plan:
-    """The calls one Segment message becomes, in order, and the trait keys left out.
+    """The calls one Segment message becomes, in order, and what was left out: the trait keys
+    that map to no field (`ignored`), the values that could not be sent (`dropped`), or the
+    whole message when it is not for Freshsales (`skipped`, its reason).
 
     ```python
     plan = translate(message, settings)
     [call.path for call in plan.calls]   # ["/sales_accounts/upsert", "/contacts/upsert"]
     plan.ignored                         # ["age", "company.industry"]
+    plan.dropped                         # [Dropped("traits.campaignId", "expected an integer...")]
     Plan.from_json(plan.to_json()) == plan
     ```
     """
 
     calls: list[Call] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+    skipped: str | None = None
 
     def to_json(self) -> dict[str, JSON]:
-        """This plan as a JSON-serialisable dict."""
-        return {"calls": [c.to_json() for c in self.calls], "ignored": list(self.ignored)}
+        """This plan as a JSON-serialisable dict (`dropped` and `skipped` only when set)."""
+        data: dict[str, JSON] = {
+            "calls": [c.to_json() for c in self.calls],
+            "ignored": list(self.ignored),
+        }
+        if self.dropped:
+            data["dropped"] = [entry.to_json() for entry in self.dropped]
+        if self.skipped is not None:
+            data["skipped"] = self.skipped
+        return data
 
     @classmethod
     def from_json(cls, data: object) -> Plan:
@@ -229,12 +268,32 @@ class Plan:
         if not isinstance(data, Mapping):
             raise ValueError("plan: expected an object")
         calls, ignored = data.get("calls"), data.get("ignored", [])
+        dropped, skipped = data.get("dropped", []), data.get("skipped")
         if not isinstance(calls, list):
             raise ValueError("plan.calls: expected a list")
         if not isinstance(ignored, list) or not all(isinstance(k, str) for k in ignored):
             raise ValueError("plan.ignored: expected a list of strings")
+        if not isinstance(dropped, list) or not all(_is_dropped(entry) for entry in dropped):
+            raise ValueError('plan.dropped: expected a list of {"path": ..., "reason": ...}')
+        if skipped is not None and not (isinstance(skipped, str) and skipped):
+            raise ValueError("plan.skipped: expected a reason (a non-empty string)")
+        if skipped is not None and calls:
+            raise ValueError("plan.calls: a skipped plan has no calls")
         parsed = [Call.from_json(c, f"plan.calls[{i}]") for i, c in enumerate(calls)]
         names = [c.name for c in parsed]
         if len(set(names)) != len(names):
             raise ValueError(f"plan.calls: call names must be unique, got {names}")
-        return cls(calls=parsed, ignored=list(ignored))
+        return cls(
+            calls=parsed,
+            ignored=list(ignored),
+            dropped=[Dropped(entry["path"], entry["reason"]) for entry in dropped],
+            skipped=skipped,
+        )
+
+
+def _is_dropped(entry: object) -> bool:
+    return (
+        isinstance(entry, Mapping)
+        and set(entry) == {"path", "reason"}
+        and all(isinstance(entry[key], str) and entry[key] for key in ("path", "reason"))
+    )

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final, Literal, TypeAlias, get_args
 from urllib.parse import urlsplit
 
 from translator.errors import SettingsError, describe
+from translator.event_map import EventRule, parse_event_map
 from translator.message import is_email
 
 __all__ = ["DEFAULT_ACTIVITY_TYPES", "Owner", "Settings", "WriteMode"]
@@ -68,6 +71,12 @@ class Settings:
     * **deal_write** - `"find"` (default): a deal is looked up by name among the deals of the
       person's account (or of the contact), then updated or created; `"upsert"`: one
       `POST /deals/upsert` keyed by name, for accounts known to accept it.
+    * **event_map** - track event names → what they become: `"sales_activity"`,
+      `"lifecycle_stage"`, `{"sales_activity_type": "Meeting"}`, `{"lifecycle_stage": "Trial"}`
+      (or the `_id` forms), or null to ignore the event (see `translator.event_map`).
+    * **strict** - reject a message when one of its optional values cannot be sent (a trait
+      `lifecycleStageId: "abc"`); by default that value is dropped, listed in `Plan.dropped`,
+      and the rest delivered.
     """
 
     __slots__ = (
@@ -75,10 +84,12 @@ class Settings:
         "base_url",
         "deal_write",
         "domain",
+        "event_map",
         "lead_write",
         "owner",
         "page_activity_type",
         "screen_activity_type",
+        "strict",
         "suite",
         "track_activity_type",
     )
@@ -92,6 +103,8 @@ class Settings:
     owner: Owner | None
     lead_write: WriteMode
     deal_write: WriteMode
+    event_map: Mapping[str, EventRule]
+    strict: bool
     _api_key: str
 
     def __init__(
@@ -106,6 +119,8 @@ class Settings:
         owner: Owner | None = None,
         lead_write: WriteMode = "find",
         deal_write: WriteMode = "find",
+        event_map: Mapping[str, object] | None = None,
+        strict: bool = False,
     ) -> None:
         host, suite = _parse_domain(domain)
         set_ = object.__setattr__
@@ -124,6 +139,10 @@ class Settings:
         set_(self, "owner", _check_owner(owner))
         set_(self, "lead_write", _check_write_mode("lead_write", lead_write))
         set_(self, "deal_write", _check_write_mode("deal_write", deal_write))
+        set_(self, "event_map", MappingProxyType(parse_event_map(event_map)))
+        if not isinstance(strict, bool):
+            raise SettingsError("strict", f"expected true or false, got {describe(strict)}")
+        set_(self, "strict", strict)
 
     @property
     def api_key(self) -> str:
@@ -148,7 +167,12 @@ class Settings:
         return all(getattr(self, n) == getattr(other, n) for n in Settings.__slots__)
 
     def __hash__(self) -> int:
-        return hash(tuple(getattr(self, n) for n in Settings.__slots__))
+        return hash(
+            tuple(
+                frozenset(self.event_map.items()) if n == "event_map" else getattr(self, n)
+                for n in Settings.__slots__
+            )
+        )
 
     def __repr__(self) -> str:
         return (
@@ -156,7 +180,9 @@ class Settings:
             f"track_activity_type={self.track_activity_type!r}, "
             f"page_activity_type={self.page_activity_type!r}, "
             f"screen_activity_type={self.screen_activity_type!r}, owner={self.owner!r}, "
-            f"lead_write={self.lead_write!r}, deal_write={self.deal_write!r})"
+            f"lead_write={self.lead_write!r}, deal_write={self.deal_write!r}, "
+            f"event_map={ {e: r.to_json() for e, r in self.event_map.items()}!r}, "
+            f"strict={self.strict!r})"
         )
 
     __str__ = __repr__

@@ -71,10 +71,15 @@ Message = dict[str, Any]
 
 
 class Broken(NamedTuple):
-    """A message with one field broken, and the path the InvalidEvent must name."""
+    """A message with one field broken, and the path the InvalidEvent must name.
+
+    `optional`: the field is an optional value, which only strict settings reject; by default
+    the message is translated without it, and `Plan.dropped` names the path.
+    """
 
     message: Message
     path: str
+    optional: bool = False
 
 
 # Text without surrogates (not valid Unicode) and, for identifiers, without whitespace.
@@ -219,7 +224,11 @@ def _fields_of(record: Record, aliases: dict[str, str]) -> st.SearchStrategy[dic
     choices: list[tuple[str, FieldType]] = [
         (name, kind) for name, kind in record.fields.items() if name != "name"
     ]
-    choices += [(alias, record.fields[target]) for alias, target in aliases.items()]
+    choices += [
+        (alias, record.fields[target])
+        for alias, target in aliases.items()
+        if target in record.fields
+    ]
     pair = st.one_of(
         [
             st.tuples(_spellings(name), st.one_of(st.none(), _value_for(kind)))
@@ -480,16 +489,12 @@ def broken_messages() -> st.SearchStrategy[Broken]:
             traits = message["traits"]
             found.append(Broken({k: v for k, v in message.items() if k != "userId"}, "userId"))
             found.append(Broken({**message, "traits": "not an object"}, "traits"))
-            found.append(
-                Broken({**message, "traits": {**traits, "ownerId": "abc"}}, "traits.ownerId")
-            )
+            for key, value in (("ownerId", "abc"), ("company", 42), ("cfScore", {"a": 1})):
+                broken = {**message, "traits": {**traits, key: value}}
+                found.append(Broken(broken, f"traits.{key}", optional=True))
             flagless = {k: v for k, v in traits.items() if k not in ("fsContact", "fs_contact")}
             found.append(
                 Broken({**message, "traits": {**flagless, "fsContact": "yes"}}, "traits.fsContact")
-            )
-            found.append(Broken({**message, "traits": {**traits, "company": 42}}, "traits.company"))
-            found.append(
-                Broken({**message, "traits": {**traits, "cfScore": {"a": 1}}}, "traits.cfScore")
             )
             if "@" not in str(message["userId"]):
                 email_key = next(k for k in traits if k in ("email", "Email"))
@@ -502,6 +507,7 @@ def broken_messages() -> st.SearchStrategy[Broken]:
             found.append(Broken({**message, "event": 42}, "event"))
             found.append(Broken({k: v for k, v in message.items() if k != "event"}, "event"))
             found.append(Broken({**message, "properties": ["a"]}, "properties"))
+            found.append(Broken({**message, "integrations": "all"}, "integrations", optional=True))
         if kind in ("track", "page", "screen"):
             # properties may hold an email too, which would find the person
             anonymous = {

@@ -9,6 +9,8 @@ The rules, in order, for each trait key (after camelCase → snake_case):
    type; an explicit null is sent as null, which clears the field;
 6. everything else is reported in `ignored`.
 When two keys land on one field, the key spelled exactly as the field wins; otherwise the later.
+A value that cannot be coerced is dropped and listed (`translator.lenient`), or, under strict
+settings, rejects the message.
 """
 
 from __future__ import annotations
@@ -21,9 +23,18 @@ from typing import Final
 from translator.coerce import coerce, coerce_custom
 from translator.errors import InvalidEvent, child, describe
 from translator.fields import ADDRESS_PARTS, FieldType, Record
+from translator.lenient import Drops, drop
 from translator.plan import JSON
 
-__all__ = ["SNAKE_NAMES", "Mapped", "map_traits", "object_trait", "snake_case", "spelled"]
+__all__ = [
+    "SNAKE_NAMES",
+    "Mapped",
+    "map_traits",
+    "object_trait",
+    "snake_case",
+    "spelled",
+    "spelled_all",
+]
 
 _WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
@@ -41,6 +52,7 @@ class _SnakeNames(dict[str, str]):
 
 _SNAKE_NAMES_KEPT = 4096
 SNAKE_NAMES: Final = _SnakeNames()
+_SNAKE = SNAKE_NAMES.__getitem__
 
 
 def snake_case(key: str) -> str:
@@ -51,10 +63,25 @@ def snake_case(key: str) -> str:
 def spelled(holder: dict[str, JSON], name: str) -> tuple[str, JSON] | None:
     """(key, value) of the key of `holder` that is `name` in snake_case; the key spelled
     exactly so wins over other spellings, else the later one."""
+    # Most holders do not spell `name` at all, and a scan in C settles that at a third of
+    # the cost of the loop below.
+    if name not in map(_SNAKE, holder):
+        return None
     found: tuple[str, JSON] | None = None
     for key, value in holder.items():
         if SNAKE_NAMES[key] == name and (found is None or found[0] != name):
             found = (key, value)
+    return found
+
+
+def spelled_all(holder: dict[str, JSON], names: frozenset[str]) -> dict[str, tuple[str, JSON]]:
+    """`spelled` for each of `names` at once: (key, value) by snake_case name, for the names
+    some key of `holder` spells."""
+    found: dict[str, tuple[str, JSON]] = {}
+    for key, value in holder.items():
+        name = SNAKE_NAMES[key]
+        if name in names and (name not in found or found[name][0] != name):
+            found[name] = (key, value)
     return found
 
 
@@ -76,6 +103,18 @@ class Mapped:
             return self.fields
         return {**self.fields, "custom_field": self.custom}
 
+    def absorb(self, other: Mapped) -> None:
+        """Take what `other` maps that this has not: its fields, custom values and special
+        keys this has no value for, and its ignored keys."""
+        for mine, theirs in (
+            (self.fields, other.fields),
+            (self.custom, other.custom),
+            (self.special, other.special),
+        ):
+            for name, value in theirs.items():
+                mine.setdefault(name, value)
+        self.ignored.extend(other.ignored)
+
 
 def map_traits(
     traits: dict[str, JSON],
@@ -84,14 +123,15 @@ def map_traits(
     path: str,
     prefix: str = "",
     special: frozenset[str] = frozenset(),
+    drops: Drops = None,
 ) -> Mapped:
     """Map `traits` (found at `path` in the message) onto `record`'s fields.
 
     `prefix` is put before ignored keys (`"company."`); `special` are snake_cased keys the
     caller handles, returned in `Mapped.special` as (path, raw value); none may be a standard
-    field of `record`.
+    field of `record`. Values that cannot be coerced go to `drops` (None: they raise).
     """
-    mapped = Mapped()
+    mapped = Mapped({}, {}, {}, [], set())  # literals: the default factories cost a call each
     fields, aliases, exact, snake = record.fields, record.aliases, mapped.exact, SNAKE_NAMES
     # The loop is the hottest code of a translation: standard fields, the common case, are
     # tried first (no caller's special key is a standard field), and the steps are inlined.
@@ -101,14 +141,23 @@ def map_traits(
         kind = fields.get(target)
         if kind is not None and not (target == "address" and isinstance(value, dict)):
             if kind is not _STRING or type(value) is not str:
-                value = coerce(value, kind, path, key)
+                try:
+                    value = coerce(value, kind, path, key)
+                except InvalidEvent as error:
+                    drop(drops, error)
+                    continue
             into, name = mapped.fields, target
         elif name in special:
             into, value = mapped.special, (child(path, key), value)
         elif name[:3] == "cf_" and len(name) > 3:
-            into, value = mapped.custom, coerce_custom(value, path, key)
+            try:
+                value = coerce_custom(value, path, key)
+            except InvalidEvent as error:
+                drop(drops, error)
+                continue
+            into = mapped.custom
         elif name == "address" and isinstance(value, dict) and "address" in fields:
-            _map_address(value, fields, mapped, child(path, key), f"{prefix}{key}.")
+            _map_address(value, fields, mapped, child(path, key), f"{prefix}{key}.", drops)
             continue
         else:
             mapped.ignored.append(prefix + key)
@@ -130,6 +179,7 @@ def _map_address(
     mapped: Mapped,
     path: str,
     prefix: str,
+    drops: Drops,
 ) -> None:
     """Spread Segment's address object over the record's flat address fields."""
     for key, value in address.items():
@@ -138,7 +188,13 @@ def _map_address(
         if target is None or kind is None:
             mapped.ignored.append(prefix + key)
         elif target not in mapped.exact:
-            mapped.fields[target] = coerce(value, kind, path, key)
+            if kind is _STRING and type(value) is str:
+                mapped.fields[target] = value
+                continue
+            try:
+                mapped.fields[target] = coerce(value, kind, path, key)
+            except InvalidEvent as error:
+                drop(drops, error)
 
 
 def object_trait(value: JSON, path: str) -> dict[str, JSON] | None:

@@ -8,6 +8,7 @@ from translator.activity import translate_activity
 from translator.errors import InvalidEvent, describe
 from translator.group import translate_group
 from translator.identify import translate_identify
+from translator.lenient import drop
 from translator.message import (
     MAX_MESSAGE_ID_LENGTH,
     check_message,
@@ -16,8 +17,12 @@ from translator.message import (
 )
 from translator.plan import JSON, Plan
 from translator.settings import Settings
+from translator.track import translate_track
 
-__all__ = ["MESSAGE_TYPES", "translate"]
+__all__ = ["DESTINATION", "MESSAGE_TYPES", "translate"]
+
+DESTINATION = "Freshsales"
+"""This destination's name in a message's `integrations` (Segment's keys are case-sensitive)."""
 
 
 def _alias(message: dict[str, JSON], settings: Settings, when: str | None) -> Plan:
@@ -34,7 +39,7 @@ def _alias(message: dict[str, JSON], settings: Settings, when: str | None) -> Pl
 
 _HANDLERS: dict[str, Callable[[dict[str, JSON], Settings, str | None], Plan]] = {
     "identify": translate_identify,
-    "track": translate_activity,
+    "track": translate_track,
     "page": translate_activity,
     "screen": translate_activity,
     "group": translate_group,
@@ -54,7 +59,8 @@ def translate(message: object, settings: Settings) -> Plan:
     ```
 
     Pure and deterministic: no I/O, no clock. Raises only InvalidEvent, whose `path` names the
-    field at fault.
+    field at fault. A message whose `integrations` turn Freshsales off gives a plan with no
+    calls, `skipped="integrations"`.
     """
     checked = check_message(message)
     kind = checked.get("type")
@@ -62,6 +68,17 @@ def translate(message: object, settings: Settings) -> Plan:
     if handler is None:
         expected = ", ".join(MESSAGE_TYPES)
         raise InvalidEvent("type", f"expected one of {expected}, got {describe(kind)}")
+    integrations = checked.get("integrations")
+    unread: InvalidEvent | None = None  # integrations that are not an object
+    if isinstance(integrations, dict):
+        if _turned_off(integrations):
+            return Plan(skipped="integrations")
+    elif integrations is not None:
+        unread = InvalidEvent(
+            "integrations", f"expected an object of destination names, got {describe(integrations)}"
+        )
+        if settings.strict:
+            raise unread
     message_id = checked.get("messageId")
     if message_id is not None and not (
         isinstance(message_id, str) and 0 < len(message_id) <= MAX_MESSAGE_ID_LENGTH
@@ -75,6 +92,18 @@ def translate(message: object, settings: Settings) -> Plan:
     if context is not None and not isinstance(context, dict):
         raise InvalidEvent("context", f"expected an object, got {describe(context)}")
     anonymous_id = checked.get("anonymousId")
-    if anonymous_id is not None and not isinstance(anonymous_id, str | int):
+    if anonymous_id is not None and not isinstance(anonymous_id, (str, int)):
         raise InvalidEvent("anonymousId", f"expected a string, got {describe(anonymous_id)}")
-    return handler(checked, settings, timestamp(checked))
+    plan = handler(checked, settings, timestamp(checked))
+    if unread is not None:
+        drop(plan.dropped, unread)
+    return plan
+
+
+def _turned_off(integrations: dict[str, JSON]) -> bool:
+    """Whether `integrations` keep the message from Freshsales: `{"Freshsales": false}`, or
+    `{"All": false}` without Freshsales turned on (`true`, or an object of its options)."""
+    own = integrations.get(DESTINATION)
+    if own is not None:
+        return own is False
+    return integrations.get("All") is False

@@ -12,6 +12,7 @@ from ..config import FaultConfig
 from ..models.errors import bad_request
 
 __all__ = [
+    "INJECTED_429_SPENDS",
     "FaultDecision",
     "FaultInjector",
     "InjectedDrop",
@@ -22,6 +23,9 @@ __all__ = [
 ]
 
 DROP = "drop"
+# [I] An injected 429 stands for the commonest real one, the per-minute budget spent: its body
+# and rate-limit headers say so, as a real refusal's would (Remaining 0, that window's reset).
+INJECTED_429_SPENDS = "minute"
 _MAX_LATENCY_MS = 60_000
 
 

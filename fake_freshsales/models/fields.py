@@ -147,9 +147,11 @@ LEAD_DEAL_FIELDS: tuple[Field, ...] = (
     Field("expected_close", Kind.DATE),
 )
 
-# [I] Leads keep their own stage and reason picklists instead of the contact ones.
+# [I] Leads keep their own stage and reason picklists instead of the contact ones; [I] they
+# take the contacts' lifecycle stage too, as the Suite's contacts that replaced them do (E6).
 LEAD_FIELDS: tuple[Field, ...] = (
     *PERSON_FIELDS,
+    *_picks(("lifecycle_stage_id", "lifecycle_stages")),
     Field("lead_stage_id", Kind.INTEGER),
     Field("lead_reason_id", Kind.INTEGER),
     Field("company", Kind.OBJECT, nested=LEAD_COMPANY_FIELDS),
@@ -210,6 +212,11 @@ SALES_ACTIVITY_FIELDS: tuple[Field, ...] = (
     ),
     Field("targetable_type", Kind.TEXT),
     Field("targetable_id", Kind.INTEGER),
+    # E4, E11 list them; [I] their types: no source shows a value.
+    Field("location", Kind.TEXT),
+    Field("latitude", Kind.NUMBER),
+    Field("longitude", Kind.NUMBER),
+    Field("checkedin_at", Kind.DATETIME),
 )
 
 NOTE_FIELDS: tuple[Field, ...] = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..config import Limits
 
@@ -62,11 +62,13 @@ class RateLimiter:
             window.consume()
         return True
 
-    def tightest(self, now: float) -> WindowState:
+    def tightest(self, now: float, *, spent: str | None = None) -> WindowState:
         """The window with the fewest requests left; on a tie the one that resets last.
+        `spent` names a window to count as spent whatever its count (an injected 429).
 
         [I] Freshsales' header semantics are unconfirmed; this choice tells a client the longest
         it may have to wait when it is blocked.
         """
         states = [window.state(now) for window in self._windows]
+        states = [replace(s, remaining=0) if s.period == spent else s for s in states]
         return min(states, key=lambda s: (s.remaining, -s.reset_seconds))

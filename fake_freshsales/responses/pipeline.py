@@ -2,7 +2,8 @@
 
 API requests (under /api and /crm/sales/api) go through, in order: authentication (401),
 fault injection (forced by `X-Fake-Fault` or drawn from the fault config), the rate limit (429),
-then the route. Injected faults and 429s change no state and consume no budget.
+then the route. Injected faults and 429s change no state and consume no budget; an injected
+429 answers as a spent per-minute budget would (body and `X-RateLimit-*` headers alike).
 
 The 401 body and the rate-limit headers follow the account's switches (`auth_error_body`,
 `reset_unit`, `retry_after`); a key that names no account answers as the default (first)
@@ -21,9 +22,10 @@ import orjson
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
-from ..harness.faults import FaultDecision, InjectedDrop, parse_forced
+from ..harness.faults import INJECTED_429_SPENDS, FaultDecision, InjectedDrop, parse_forced
 from ..harness.journal import kept_headers
 from ..models.errors import ApiError, route_not_found
+from ..models.ratelimit import RateLimiter, WindowState
 from .common import ADMIN_ROOT, backend, is_api_path, respond, under
 
 # The two 401 bodies of the auth_error_body switch: the one seen live on the web routes (E3),
@@ -106,6 +108,9 @@ def _before() -> Response | None:
     if decision.drop:
         g.fault = "drop"
         return _dropped()
+    if decision.status == 429:
+        g.fault, g.spent = "status", INJECTED_429_SPENDS
+        raise _limit_refusal()
     if decision.status is not None:
         g.fault = "status"
         raise ApiError(decision.status, HTTPStatus(decision.status).phrase)
@@ -113,15 +118,25 @@ def _before() -> Response | None:
     with fake.lock:
         allowed = g.account.limiter.try_consume(fake.clock.now())
     if not allowed:
-        window = g.account.limiter.tightest(fake.clock.now())
-        raise ApiError(429, rate_limited(window.limit, window.period))
+        raise _limit_refusal()
     return None
 
 
-def _rate_headers(response: Response) -> None:
+def _reported_window() -> WindowState:
+    """The window the headers report: the tightest, counting an injected 429's as spent."""
     fake = backend()
+    limiter: RateLimiter = g.account.limiter
     with fake.lock:
-        window = g.account.limiter.tightest(fake.clock.now())
+        return limiter.tightest(fake.clock.now(), spent=g.get("spent"))
+
+
+def _limit_refusal() -> ApiError:
+    window = _reported_window()
+    return ApiError(429, rate_limited(window.limit, window.period))
+
+
+def _rate_headers(response: Response) -> None:
+    window = _reported_window()
     variants = g.account.variants
     reset = window.reset_at if variants.reset_unit == "epoch" else window.reset_seconds
     response.headers["X-RateLimit-Limit"] = str(window.limit)

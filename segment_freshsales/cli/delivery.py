@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from segment_freshsales.cli.input import Item, Malformed
-from segment_freshsales.cli.progress import ProgressDisplay
+from segment_freshsales.cli.progress import ProgressDisplay, waits_shown
+from segment_freshsales.cli.stopping import exit_status, held_signals, stop_reason
 from segment_freshsales.cli.summary import NOT_JSON, Tally, kind_of
 from segment_freshsales.delivery.async_client import AsyncClient
 from segment_freshsales.delivery.client import Client
@@ -21,8 +22,6 @@ from segment_freshsales.delivery.pacing import RateLimits
 from translator.settings import Settings
 
 __all__ = ["DeliveryOptions", "Run", "deliver"]
-
-INTERRUPTED = "interrupted (Ctrl-C) before it was delivered"
 
 
 @dataclass(frozen=True)
@@ -40,9 +39,16 @@ class Run:
     """The outcome of a run: the tally, and why it stopped early, if it did."""
 
     tally: Tally = field(default_factory=Tally)
-    stopped: str | None = None  # AuthError's text, or that it was interrupted
-    interrupted: bool = False  # by Ctrl-C
-    kept: int = 0  # messages with no outcome of their own, kept in the dead-letter file
+    stopped: str | None = None  # AuthError's text, or the signal's
+    interrupt: KeyboardInterrupt | None = None  # Ctrl-C or SIGTERM (stopping.Terminated)
+
+    @property
+    def exit_status(self) -> int:
+        """130 or 143 when Ctrl-C or SIGTERM stopped it; else 0 when every message was
+        delivered (or skipped, as delivered before), 1 when any was not."""
+        if self.interrupt is not None:
+            return exit_status(self.interrupt)
+        return 0 if self.tally.undelivered == 0 else 1
 
 
 class _Tracker:
@@ -77,13 +83,19 @@ class _Tracker:
                 self._sent.append(index)
                 yield item.message
 
-    def keep_unfinished(self, dead_letters: DeadLetters) -> None:
-        """After Ctrl-C: every item without an outcome goes to the dead-letter file."""
+    def keep_unfinished(self, dead_letters: DeadLetters, unsent_reason: str | None) -> None:
+        """After a stop: every item without an outcome is counted, and kept (a message as
+        `unsent` with `unsent_reason`; None when the client kept it already)."""
+        handed_over = set(self._sent)
         for index, item in list(self.pending.items()):
             if isinstance(item, Malformed):
                 self.keep_malformed(index, item, dead_letters)
-            else:
-                self.run.kept += dead_letters.keep_unsent([item.message], INTERRUPTED)
+                continue
+            if unsent_reason is not None:
+                # Handed to the client but without an outcome: it was being sent.
+                in_flight = index in handed_over
+                dead_letters.keep_unsent([item.message], unsent_reason, maybe_sent=in_flight)
+            self.run.tally.add_unsent(kind_of(item.message))
         self.pending.clear()
 
 
@@ -94,7 +106,8 @@ def deliver(
     progress: ProgressDisplay,
 ) -> Run:
     """Deliver every item with Client (AsyncClient when concurrency > 1); never raises
-    AuthError or KeyboardInterrupt: the Run says it stopped, and every message is kept."""
+    AuthError or KeyboardInterrupt (Ctrl-C, SIGTERM): the Run says it stopped, and every
+    message is counted and kept."""
     tracker = _Tracker(items, progress)
     common: dict[str, Any] = {
         "limits": options.limits,
@@ -103,21 +116,25 @@ def deliver(
     }
     dead_letters = DeadLetters(options.dead_letter, settings.api_key)
     try:
-        if options.concurrency > 1:
-            asyncio.run(_deliver_async(tracker, settings, options.concurrency, common))
-        else:
-            with Client(settings, **common) as client:
-                client.deliver_all(
-                    tracker.messages(client.dead_letters), on_outcome=tracker.observe
-                )
+        with waits_shown(progress.note):
+            if options.concurrency > 1:
+                asyncio.run(_deliver_async(tracker, settings, options.concurrency, common))
+            else:
+                with Client(settings, **common) as client:
+                    client.deliver_all(
+                        tracker.messages(client.dead_letters), on_outcome=tracker.observe
+                    )
     except AuthError as error:
-        # deliver_all kept the message refused and every one after it.
+        # deliver_all kept the message refused (as failed) and every one after it (unsent).
         tracker.run.stopped = str(error)
-        tracker.run.kept = len(tracker.pending)
-    except KeyboardInterrupt:
-        tracker.run.stopped = "interrupted (Ctrl-C)"
-        tracker.run.interrupted = True
-        tracker.keep_unfinished(dead_letters)
+        tracker.keep_unfinished(dead_letters, None)
+    except KeyboardInterrupt as interrupt:
+        tracker.run.stopped = stop_reason(interrupt)
+        tracker.run.interrupt = interrupt
+        with held_signals():
+            tracker.keep_unfinished(
+                dead_letters, f"{stop_reason(interrupt)} before it was delivered"
+            )
     finally:
         progress.close()
     return tracker.run

@@ -85,4 +85,6 @@ def _reason(error: ValueError) -> str:
     if isinstance(error, json.JSONDecodeError):
         line = f"line {error.lineno} " if error.lineno > 1 else ""
         return f"not JSON: {error.msg} ({line}column {error.colno})"
+    if isinstance(error, BodyError):  # JSON too deep to read: it says so itself
+        return str(error)
     return f"not JSON: {error}"

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Final, NoReturn
 
 from segment_freshsales.delivery.pacing import RateLimits
+from translator.errors import SettingsError
+from translator.event_map import parse_event_map
 from translator.settings import DEFAULT_ACTIVITY_TYPES
 
 __all__ = [
@@ -21,13 +26,15 @@ __all__ = [
     "env",
     "positive",
     "settings_options",
-    "writable_file",
 ]
 
 ENV_DOMAIN = "FRESHSALES_DOMAIN"
 ENV_API_KEY = "FRESHSALES_API_KEY"
 ENV_OWNER = "FRESHSALES_OWNER"
 _WRITE_MODES = ("find", "upsert")
+# Options whose value may start with "-": a negative number in `--limits -1/5` is a mistake in
+# the value, to be named as one.
+_VALUE_MAY_START_WITH_DASH: Final = ("--limits",)
 
 
 class UsageError(Exception):
@@ -37,8 +44,27 @@ class UsageError(Exception):
 class Parser(argparse.ArgumentParser):
     """argparse, but an error is one line (no usage block), raised as a UsageError."""
 
+    def parse_known_args(  # type: ignore[override]  # one signature for typeshed's overloads
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        given = sys.argv[1:] if args is None else list(args)
+        return super().parse_known_args(_dashed_values(given), namespace)
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: error: {message}")
+
+
+def _dashed_values(args: list[str]) -> list[str]:
+    """`--limits -1/5` as `--limits=-1/5`: argparse takes a value that starts with `-` (and is
+    not a plain negative number) for an option, and would answer "expected one argument"
+    instead of saying what is wrong with the value."""
+    joined: list[str] = []
+    for arg in args:
+        if joined and joined[-1] in _VALUE_MAY_START_WITH_DASH and arg.startswith("-"):
+            joined[-1] = f"{joined[-1]}={arg}"
+        else:
+            joined.append(arg)
+    return joined
 
 
 def positive(text: str) -> int:
@@ -52,7 +78,38 @@ def _limits(text: str) -> RateLimits:
     try:
         return RateLimits.parse(text)
     except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+        raise argparse.ArgumentTypeError(_limits_problem(text) or str(error)) from None
+
+
+def _event_map(text: str) -> Any:
+    """The JSON object in the file `text` names, checked as Settings will check it."""
+    try:
+        value = json.loads(Path(text).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise argparse.ArgumentTypeError(f"cannot read {text}: {error}") from None
+    except json.JSONDecodeError as error:
+        raise argparse.ArgumentTypeError(f"{text} is not JSON: {error}") from None
+    try:
+        parse_event_map(value)
+    except SettingsError as error:
+        raise argparse.ArgumentTypeError(f"{text}: {error.problem}") from None
+    return value or {}  # a file holding null maps nothing
+
+
+def _limits_problem(text: str) -> str | None:
+    """What is wrong with HOURLY/PER_MINUTE numbers that are not positive integers, if that is
+    what is wrong."""
+    parts = text.split("/")
+    if len(parts) != 2:
+        return None
+    for name, part in zip(("HOURLY", "PER_MINUTE"), parts, strict=True):
+        part = part.strip()
+        if part.lstrip("-").isdigit() and not (part.isdigit() and int(part) > 0):
+            return (
+                f"rate limits: {name} must be a positive number of requests, got {part} "
+                f"in {text!r} (HOURLY/PER_MINUTE, such as 1000/400)"
+            )
+    return None
 
 
 def add_account_options(parser: argparse.ArgumentParser) -> None:
@@ -87,6 +144,20 @@ def add_account_options(parser: argparse.ArgumentParser) -> None:
         f"person name no owner (or ${ENV_OWNER}); without one such events are rejected",
     )
     parser.add_argument(
+        "--event-map",
+        type=_event_map,
+        metavar="FILE",
+        help='a JSON object mapping track event names to what they become: "sales_activity", '
+        '"lifecycle_stage", {"lifecycle_stage": NAME}, {"sales_activity_type": NAME}, or null '
+        "to skip the event",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="reject a message when one of its optional values cannot be sent (default: "
+        "drop that value, deliver the rest and count it under fields dropped)",
+    )
+    parser.add_argument(
         "--lead-write",
         choices=_WRITE_MODES,
         help="find: look a lead up by email, then update or create it (default); upsert: "
@@ -107,29 +178,21 @@ def activity_types(args: argparse.Namespace) -> dict[str, str]:
 
 
 def settings_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The Settings keyword arguments the user gave: activity types, owner, write modes."""
+    """The Settings keyword arguments the user gave: activity types, owner, write modes, the
+    event map and strictness."""
     options: dict[str, Any] = activity_types(args)
     owner = getattr(args, "owner", None) or env(ENV_OWNER)
     if owner is not None:
         owner = owner.strip()
         options["owner"] = int(owner) if owner.isascii() and owner.isdigit() else owner
-    for name in ("lead_write", "deal_write"):
+    for name in ("lead_write", "deal_write", "event_map"):
         if getattr(args, name, None) is not None:
             options[name] = getattr(args, name)
+    if getattr(args, "strict", False):
+        options["strict"] = True
     return options
 
 
 def env(name: str) -> str | None:
     """An environment variable, None when unset or empty."""
     return os.environ.get(name) or None
-
-
-def writable_file(path: Path, what: str) -> None:
-    """Check up front that `path` can be written, so a run does not fail half-way."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise UsageError(f"{what} {path} is a directory")
-    if not folder.is_dir():
-        raise UsageError(f"{what} {path}: no directory {folder}")
-    if not os.access(path if path.exists() else folder, os.W_OK):
-        raise UsageError(f"{what} {path} cannot be written")

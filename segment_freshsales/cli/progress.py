@@ -1,21 +1,32 @@
-"""Progress while delivering: a bar on a terminal, a few plain lines otherwise."""
+"""Progress while delivering: a bar on a terminal, a few plain lines otherwise; and the
+client's long waits, so a run never goes quiet while it waits."""
 
 from __future__ import annotations
 
-from typing import Protocol, TextIO
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Final, Protocol, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from segment_freshsales.delivery.outcome import Report
 
-__all__ = ["Bar", "Milestones", "ProgressDisplay", "progress_for"]
+__all__ = ["Bar", "Milestones", "ProgressDisplay", "progress_for", "waits_shown"]
+
+# The delivery clients log each wait here: at INFO those long enough to be noticed, in words
+# ("waiting 42 s for the rate limit"), at DEBUG the rest.
+DELIVERY_LOGGER: Final = "segment_freshsales.delivery"
+_WAITING: Final = "waiting "
 
 
 class ProgressDisplay(Protocol):
-    """Told after each message; closed at the end."""
+    """Told after each message, and of anything worth a line meanwhile; closed at the end."""
 
     def update(self, done: int, report: Report) -> None: ...
+
+    def note(self, text: str) -> None: ...
 
     def close(self) -> None: ...
 
@@ -42,6 +53,10 @@ class Bar:
     def update(self, done: int, report: Report) -> None:
         self._progress.update(self._task, completed=done, counts=_counts(report))
 
+    def note(self, text: str) -> None:
+        """A line above the bar."""
+        self._progress.console.print(text, markup=False, highlight=False)
+
     def close(self) -> None:
         self._progress.stop()
 
@@ -61,6 +76,9 @@ class Milestones:
             self._tenths = tenths
             print(f"{self._label} {done}/{self._total}: {_counts(report)}", file=self._stream)
 
+    def note(self, text: str) -> None:
+        print(text, file=self._stream, flush=True)
+
     def close(self) -> None:
         """Nothing to clear: every line is final."""
 
@@ -68,3 +86,32 @@ class Milestones:
 def progress_for(stream: TextIO, total: int, label: str) -> ProgressDisplay:
     """A bar when `stream` is a terminal, milestone lines otherwise."""
     return Bar(stream, total, label) if stream.isatty() else Milestones(stream, total, label)
+
+
+class _Waits(logging.Handler):
+    """Passes on the delivery clients' lines about waiting."""
+
+    def __init__(self, note: Callable[[str], None]) -> None:
+        super().__init__(logging.INFO)
+        self._note = note
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if text.startswith(_WAITING):
+            self._note(text)
+
+
+@contextmanager
+def waits_shown(note: Callable[[str], None]) -> Iterator[None]:
+    """While inside, each wait the delivery clients log at INFO is passed to `note`."""
+    logger = logging.getLogger(DELIVERY_LOGGER)
+    handler = _Waits(note)
+    level = logger.level
+    if not logger.isEnabledFor(logging.INFO):
+        logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)

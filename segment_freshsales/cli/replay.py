@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
 from typing import Any, TextIO
 
 from segment_freshsales.cli.account import open_account
-from segment_freshsales.cli.options import UsageError, add_account_options, writable_file
-from segment_freshsales.cli.summary import calls_line
+from segment_freshsales.cli.options import UsageError, add_account_options
+from segment_freshsales.cli.paths import check_replay_paths
+from segment_freshsales.cli.progress import waits_shown
+from segment_freshsales.cli.stopping import exit_status, stop_reason
+from segment_freshsales.cli.summary import calls_line, kept_lines
 from segment_freshsales.delivery.client import Client
 from segment_freshsales.delivery.deadletter import read_dead_letters
 from segment_freshsales.delivery.errors import AuthError
@@ -38,28 +42,51 @@ def add_parser(commands: Any) -> None:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     path: Path = args.dead_letter
-    if not path.is_file():
-        raise UsageError(f"cannot read {path}: no such file")
-    writable_file(path, "dead-letter file")
-    if args.dedupe_path is not None:
-        writable_file(args.dedupe_path, "--dedupe-path")
-    stopped = None
+    check_replay_paths(path, args.dedupe_path)
+    if not _statuses(path):
+        print(f"segment-freshsales: no messages found in {path}: nothing to replay", file=err)
+        return 0
+    report, stopped, interrupt = None, None, None
     with (
         open_account(args, err) as settings,
         Client(settings, limits=args.limits, dedupe_path=args.dedupe_path) as client,
+        waits_shown(lambda text: print(text, file=err, flush=True)),
     ):
+        # On a stop, replay kept in the file every message it did not deliver.
         try:
             report = replay(path, client)
-        except AuthError as error:  # replay kept every message not delivered in the file
-            report, stopped = None, str(error)
-    remaining = sum(record is not None for _, record, _ in read_dead_letters(path))
+        except AuthError as error:
+            stopped = str(error)
+        except KeyboardInterrupt as caught:  # Ctrl-C or SIGTERM
+            stopped, interrupt = stop_reason(caught), caught
     if report is not None:
         for line in _report_lines(report):
             print(line, file=out)
     if stopped is not None:
         print(f"segment-freshsales: stopped: {stopped}", file=err)
-    print(f"Still undelivered in {path}: {remaining} message(s)", file=out)
+    statuses = _statuses(path)
+    remaining, rejected = statuses.total(), statuses["rejected"]
+    heading = f"Still undelivered in {path}: {remaining} message(s)"
+    for line in kept_lines(heading, str(path), remaining - rejected, rejected):
+        print(line, file=out)
+    if interrupt is not None:
+        return exit_status(interrupt)
     return 0 if remaining == 0 and stopped is None else 1
+
+
+def _statuses(path: Path) -> Counter[str]:
+    """The dead-letter file's records by status. A file with lines but no record is not a
+    dead-letter file (plain events, a batch body): a usage error, since a replay of it would
+    send nothing and say all was well."""
+    lines = list(read_dead_letters(path))
+    statuses = Counter(str(record.get("status")) for _, record, _ in lines if record is not None)
+    if lines and not statuses:
+        raise UsageError(
+            f"{path} is not a dead-letter file: none of its lines is a record of an "
+            'undelivered message ({"message": ..., "status": ...}); to deliver Segment '
+            "messages, use `segment-freshsales send`"
+        )
+    return statuses
 
 
 def _report_lines(report: Report) -> list[str]:

@@ -10,17 +10,16 @@ from typing import Any, TextIO
 from segment_freshsales.cli.account import open_account, plan_settings
 from segment_freshsales.cli.delivery import DeliveryOptions, Run, deliver
 from segment_freshsales.cli.input import Item, Malformed, parse, read_text
-from segment_freshsales.cli.options import add_account_options, positive, writable_file
+from segment_freshsales.cli.options import add_account_options, positive
+from segment_freshsales.cli.paths import check_send_paths
 from segment_freshsales.cli.progress import progress_for
-from segment_freshsales.cli.summary import delivery_lines
+from segment_freshsales.cli.summary import delivery_lines, run_kept_lines
 from translator.errors import InvalidEvent
 from translator.plan import Plan
 from translator.settings import Settings
 from translator.translate import translate
 
-__all__ = ["EXIT_INTERRUPTED", "add_parser", "owner_source", "print_outcome", "run"]
-
-EXIT_INTERRUPTED = 130
+__all__ = ["add_parser", "owner_source", "print_outcome", "run"]
 
 
 def add_parser(commands: Any) -> None:
@@ -28,8 +27,9 @@ def add_parser(commands: Any) -> None:
         "send",
         help="deliver Segment messages from a file or stdin",
         description="Deliver Segment messages (JSON lines, a JSON array, or a Segment batch "
-        "body) to Freshsales. Without --domain or $FRESHSALES_DOMAIN they go to the embedded "
-        "fake Freshsales. Exit 0 when all were delivered, 1 when any was not, 2 on bad usage.",
+        "body) to Freshsales. Without --domain, $FRESHSALES_DOMAIN and $FRESHSALES_API_KEY "
+        "they go to the embedded fake Freshsales. Exit 0 when all were delivered, 1 when any "
+        "was not, 2 on bad usage.",
     )
     parser.add_argument("source", metavar="FILE", help="the messages; - reads stdin")
     add_account_options(parser)
@@ -58,30 +58,33 @@ def add_parser(commands: Any) -> None:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     items = parse(read_text(args.source))
+    if not items:
+        return _no_messages(args.source, err)
     if args.dry_run:
         return _dry_run(items, plan_settings(args), out)
-    writable_file(args.dead_letter, "--dead-letter")
-    if args.dedupe_path is not None:
-        writable_file(args.dedupe_path, "--dedupe-path")
+    check_send_paths(args.source, args.dead_letter, args.dedupe_path)
     options = DeliveryOptions(args.dead_letter, args.limits, args.concurrency, args.dedupe_path)
     with open_account(args, err) as settings:
         result = deliver(items, settings, options, progress_for(err, len(items), "sending"))
-    return print_outcome(result, str(args.dead_letter), out, err)
+    print_outcome(result, out, err)
+    for line in run_kept_lines(result.tally, str(args.dead_letter)):
+        print(line, file=out)
+    return result.exit_status
 
 
-def print_outcome(result: Run, kept_in: str, out: TextIO, err: TextIO) -> int:
-    """Print the summary of a run (undelivered messages were kept in `kept_in`), and why it
-    stopped early on stderr; its exit status."""
+def _no_messages(source: str, err: TextIO) -> int:
+    """An input without a single message: said, and not an error (nothing went undelivered)."""
+    where = "stdin" if source == "-" else source
+    print(f"segment-freshsales: no messages found in {where}", file=err)
+    return 0
+
+
+def print_outcome(result: Run, out: TextIO, err: TextIO) -> None:
+    """Print the summary of a run, and why it stopped early (on stderr)."""
     for line in delivery_lines(result.tally):
         print(line, file=out)
-    kept = len(result.tally.problems) + result.kept
     if result.stopped is not None:
         print(f"segment-freshsales: stopped: {result.stopped}", file=err)
-    if kept:
-        print(f"Kept in {kept_in}: {kept} message(s), for replay", file=out)
-    if result.interrupted:
-        return EXIT_INTERRUPTED
-    return 0 if kept == 0 else 1
 
 
 def owner_source(plan: Plan) -> str | None:

@@ -16,7 +16,8 @@ from segment_freshsales.cli.options import (
     env,
     positive,
 )
-from segment_freshsales.relay.worker import RETRY_WINDOW_SECONDS
+from segment_freshsales.cli.paths import check_state_dir
+from segment_freshsales.relay.worker import RETRY_WINDOW_SECONDS, UNHEALTHY_AFTER_SECONDS
 
 __all__ = ["ENV_WEBHOOK_SECRET", "ENV_WRITE_KEY", "add_parser", "run"]
 
@@ -61,6 +62,14 @@ def add_parser(commands: Any) -> None:
         help="how long a message Freshsales keeps failing on is retried, from its receipt, "
         "before it goes to the dead-letter file (default 14400: four hours, as Segment)",
     )
+    parser.add_argument(
+        "--unhealthy-after",
+        type=positive,
+        default=int(UNHEALTHY_AFTER_SECONDS),
+        metavar="SECONDS",
+        help="/health answers 503 once deliveries have failed for longer than this "
+        f"(default {int(UNHEALTHY_AFTER_SECONDS)})",
+    )
     parser.set_defaults(run=run)
 
 
@@ -85,7 +94,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         host=args.host,
         port=args.port,
         retry_window=float(args.retry_window),
+        unhealthy_after=float(args.unhealthy_after),
     )
+    check_state_dir(config.state_dir, config.dead_letter)
     try:
         serve(config, out)
     except (OSError, sqlite3.Error) as error:

@@ -14,13 +14,17 @@ __all__ = [
     "Tally",
     "calls_line",
     "delivery_lines",
+    "dropped_lines",
     "events_table",
+    "kept_lines",
     "kind_of",
     "problem_lines",
+    "run_kept_lines",
 ]
 
 _KINDS: Final = ("identify", "track", "page", "screen", "group", "alias")
-_STATUSES: Final = ("delivered", "rejected", "failed", "skipped")
+# `unsent`: no outcome of its own, since sending stopped first (Ctrl-C, SIGTERM, a 401/403).
+_STATUSES: Final = ("delivered", "rejected", "failed", "skipped", "unsent")
 NOT_JSON: Final = "(not JSON)"
 _PROBLEMS_SHOWN: Final = 20
 
@@ -38,16 +42,23 @@ class Problem:
 
 @dataclass
 class Tally:
-    """Outcomes by message type, the problems, and Report's counts."""
+    """Outcomes by message type, the problems, and Report's counts; and the messages left
+    unsent, which Report does not count, so that every input message is in the table."""
 
     report: Report = field(default_factory=Report)
     by_kind: Counter[tuple[str, str]] = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
+    unsent: int = 0
 
     @property
     def done(self) -> int:
         """Messages with an outcome."""
         return self.report.total
+
+    @property
+    def undelivered(self) -> int:
+        """Messages rejected, failed or left unsent."""
+        return self.report.rejected + self.report.failed + self.unsent
 
     def add(self, where: str, kind: str, outcome: Outcome) -> None:
         """Count one message's outcome."""
@@ -56,6 +67,11 @@ class Tally:
         if outcome.status in ("rejected", "failed"):
             reason = outcome.reason or "(no reason given)"
             self.problems.append(Problem(where, kind, outcome.message_id, outcome.status, reason))
+
+    def add_unsent(self, kind: str) -> None:
+        """Count a message left unsent."""
+        self.unsent += 1
+        self.by_kind[kind, "unsent"] += 1
 
 
 def kind_of(message: object) -> str:
@@ -115,6 +131,51 @@ def problem_lines(tally: Tally) -> list[str]:
     return lines
 
 
+def dropped_lines(report: Report) -> list[str]:
+    """How many optional values were left out of delivered messages, and the first few."""
+    if not report.fields_dropped:
+        return []
+    lines = [f"Fields dropped ({report.fields_dropped}; --strict rejects such messages instead):"]
+    lines.extend(f"  {warning}" for warning in report.first_warnings)
+    hidden = report.fields_dropped - len(report.first_warnings)
+    if hidden > 0:
+        lines.append(f"  ... and {hidden} more")
+    return lines
+
+
 def delivery_lines(tally: Tally) -> list[str]:
-    """The summary of a delivery run: the table, the calls, what was not delivered."""
-    return [*events_table(tally), "", calls_line(tally.report), *problem_lines(tally)]
+    """The summary of a delivery run: the table, the calls, the fields dropped, what was not
+    delivered."""
+    return [
+        *events_table(tally),
+        "",
+        calls_line(tally.report),
+        *dropped_lines(tally.report),
+        *problem_lines(tally),
+    ]
+
+
+def kept_lines(heading: str, path: str, again: int, rejected: int) -> list[str]:
+    """`heading`, then what a replay of the dead-letter file `path` can do with what it holds:
+    send the `again` failed or unsent messages again; the `rejected` only fail again as they
+    are."""
+    lines = [heading]
+    if again:
+        lines.append(
+            f"  {again} failed or unsent: `segment-freshsales replay {path}` sends them again"
+        )
+    if rejected:
+        lines.append(
+            f"  {rejected} rejected: a replay rejects them again unless the cause their reason "
+            "names is fixed first"
+        )
+    return lines
+
+
+def run_kept_lines(tally: Tally, path: str) -> list[str]:
+    """What a run kept in the dead-letter file `path`; nothing when it kept nothing."""
+    if not tally.undelivered:
+        return []
+    again = tally.report.failed + tally.unsent
+    heading = f"Kept in {path}: {tally.undelivered} message(s)"
+    return kept_lines(heading, path, again, tally.report.rejected)

@@ -130,9 +130,17 @@ class BaseClient:
                 on_outcome(position, message, outcome)
 
 
+# A wait this long or longer is one a person watching would take for a hang: it is logged at
+# INFO, so the command line and the relay show it; shorter ones at DEBUG.
+_VISIBLE_WAIT_SECONDS = 2.0
+
+
 def log_sleep(action: Sleep) -> None:
-    """Say why the client waits, at debug level."""
-    logger.debug("waiting %.2fs: %s", action.seconds, action.why)
+    """Say how long the client waits and why: "waiting 42 s for the rate limit"."""
+    if action.seconds >= _VISIBLE_WAIT_SECONDS:
+        logger.info("waiting %.0f s %s", action.seconds, action.why)
+    else:
+        logger.debug("waiting %.2f s %s", action.seconds, action.why)
 
 
 class Client(BaseClient):

@@ -156,14 +156,18 @@ def _redelivered(message: object, seen: set[str]) -> bool:
 
 
 def _identify_plan(message: object, settings: Settings) -> tuple[dict[str, JSON], Plan] | None:
-    """A valid identify that upserts a person, and its plan; None for anything else."""
+    """A valid identify that upserts a person and drops nothing, and its plan; None for
+    anything else."""
     if not isinstance(message, dict) or message.get("type") != "identify":
         return None
     try:
         plan = translate(message, settings)
     except InvalidEvent:
         return None
-    return (message, plan) if any(call.name == PERSON for call in plan.calls) else None
+    # A plan that dropped values is sent alone: a merge would lose its warnings.
+    if plan.dropped or not any(call.name == PERSON for call in plan.calls):
+        return None
+    return message, plan
 
 
 def _merged_call(earlier: Call, later: Call) -> Call:

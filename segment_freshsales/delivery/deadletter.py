@@ -30,19 +30,29 @@ class DeadLetters:
         self._lock = threading.Lock()
 
     def write(
-        self, message: object, status: str, reason: str | None, attempts: int
+        self,
+        message: object,
+        status: str,
+        reason: str | None,
+        attempts: int,
+        *,
+        maybe_sent: bool = False,
     ) -> dict[str, Any]:
-        """Keep one undelivered message; returns the record written."""
-        record: dict[str, Any] = scrub(
-            {
-                "message": message,
-                "status": status,
-                "reason": reason,
-                "attempts": attempts,
-                "time": datetime.now(UTC).isoformat(timespec="seconds"),
-            },
-            self._secret,
-        )
+        """Keep one undelivered message; returns the record written.
+
+        `maybe_sent` marks a message that was being sent when sending stopped: a request of it
+        may have been carried out, so a replay looks for what it made before sending again.
+        """
+        fields: dict[str, Any] = {
+            "message": message,
+            "status": status,
+            "reason": reason,
+            "attempts": attempts,
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        if maybe_sent:
+            fields["maybe_sent"] = True
+        record: dict[str, Any] = scrub(fields, self._secret)
         line = json.dumps(record, ensure_ascii=False, default=repr)
         if not line.isascii():
             try:
@@ -59,11 +69,13 @@ class DeadLetters:
                     os.fsync(file.fileno())
         return record
 
-    def keep_unsent(self, messages: Iterable[object], reason: str) -> int:
-        """Keep messages that were never sent, since sending stopped before them; how many."""
+    def keep_unsent(
+        self, messages: Iterable[object], reason: str, *, maybe_sent: bool = False
+    ) -> int:
+        """Keep messages left without an outcome when sending stopped; how many."""
         count = 0
         for message in messages:
-            self.write(message, "unsent", reason, 0)
+            self.write(message, "unsent", reason, 0, maybe_sent=maybe_sent)
             count += 1
         return count
 
@@ -77,7 +89,7 @@ def read_dead_letters(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | 
                 continue
             try:
                 record = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or too deep to be a record written
                 record = None
             if not isinstance(record, dict) or "message" not in record:
                 record = None

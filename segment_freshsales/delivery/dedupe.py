@@ -6,9 +6,36 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Protocol
+from typing import Final, Protocol
 
-__all__ = ["DeliveredIds", "MemoryIds", "SqliteIds", "open_delivered_ids"]
+__all__ = [
+    "DeliveredIds",
+    "MemoryIds",
+    "NotSQLiteError",
+    "SqliteIds",
+    "open_delivered_ids",
+    "require_sqlite",
+]
+
+# The first bytes of every SQLite database file (sqlite.org/fileformat.html, 1.3).
+_SQLITE_HEADER: Final = b"SQLite format 3\x00"
+
+
+class NotSQLiteError(sqlite3.DatabaseError):
+    """A file that should hold a SQLite database holds something else. (A DatabaseError, as
+    SQLite would raise later, without SQLite's terse "file is not a database".)"""
+
+
+def require_sqlite(path: str | Path) -> None:
+    """Raise NotSQLiteError unless `path` is missing, empty or a SQLite database file: the
+    three that SQLite opens as a database (an empty or missing file becomes a new one)."""
+    try:
+        with Path(path).open("rb") as file:
+            head = file.read(len(_SQLITE_HEADER))
+    except OSError:
+        return  # missing, a directory, unreadable: SQLite creates it or says why it cannot
+    if head and head != _SQLITE_HEADER:
+        raise NotSQLiteError(f"{path} is not a SQLite database")
 
 
 class DeliveredIds(Protocol):
@@ -41,6 +68,7 @@ class SqliteIds:
     """Delivered messageIds in a SQLite file: a restart or a replay after a crash remembers."""
 
     def __init__(self, path: str | Path) -> None:
+        require_sqlite(path)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")

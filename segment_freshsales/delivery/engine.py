@@ -36,7 +36,7 @@ from segment_freshsales.delivery.events import (
     Sleep,
 )
 from segment_freshsales.delivery.once import Recheck, activity_recheck, find_recheck, is_create
-from segment_freshsales.delivery.outcome import CallRecord, Outcome, Status
+from segment_freshsales.delivery.outcome import CallRecord, Outcome, Status, warning
 from segment_freshsales.delivery.pacing import RateLimiter, parse_reset
 from segment_freshsales.delivery.people import Key, People, person_key
 from segment_freshsales.delivery.redact import scrub
@@ -60,7 +60,10 @@ from translator.plan import JSON, Call, Plan
 from translator.settings import Settings
 from translator.translate import translate
 
-__all__ = ["Engine", "Steps"]
+__all__ = ["RATE_LIMIT_WAIT", "Engine", "Steps"]
+
+# Why a Sleep waits when the server's budget, or the pacing under it, says so.
+RATE_LIMIT_WAIT = "for the rate limit"
 
 Steps: TypeAlias = Generator[Action, Event, Outcome]
 _Sub: TypeAlias = Generator[Action, Event, Any]
@@ -168,6 +171,12 @@ class Engine:
             outcome = Outcome("rejected", message_id, reason=f"invalid event: {error}")
             yield Settle(message, outcome, ())
             return outcome
+        warnings = [warning(dropped) for dropped in plan.dropped]
+        if plan.skipped is not None:
+            # Not for Freshsales (its integrations, the event map): nothing to send.
+            outcome = Outcome("skipped", message_id, reason=plan.skipped, warnings=warnings)
+            yield Settle(message, outcome, ())
+            return outcome
         run = _Run(at, message_id, maybe_sent)
         try:
             try:
@@ -182,19 +191,28 @@ class Engine:
         except (_Rejected, _Failed, AuthError) as error:
             status: Status = "rejected" if isinstance(error, _Rejected) else "failed"
             reason = scrub(str(error), self.settings.api_key)
-            outcome = Outcome(status, message_id, run.calls, reason, run.attempts, run.retries)
+            outcome = Outcome(
+                status, message_id, run.calls, reason, run.attempts, run.retries, warnings
+            )
             yield Settle(message, outcome, ())
             if isinstance(error, AuthError):
                 raise
             return outcome
-        outcome = Outcome("delivered", message_id, run.calls, None, run.attempts, run.retries)
+        outcome = Outcome(
+            "delivered", message_id, run.calls, None, run.attempts, run.retries, warnings
+        )
         if message_ids is None:
             message_ids = [message_id] if message_id is not None else []
         yield Settle(message, outcome, tuple(message_ids))
         return outcome
 
     def _execute(self, plan: Plan, run: _Run, use_cache: bool) -> _Sub:
+        """Make the plan's calls. A plan that writes nothing because a find call found nobody
+        (the calls on that person all skipped by their `when`) is rejected with the advice of
+        that find, not delivered."""
         results: dict[str, JSON] = {}
+        run.nobody.clear()
+        first = len(run.calls)
         for call in plan.calls:
             if call.when is not None and not holds(call.when, results):
                 continue
@@ -207,6 +225,8 @@ class Engine:
                 continue  # a link that is there already: nothing to send
             if found is not None:
                 results[call.name] = found
+        if run.nobody and all(method == "GET" for method, _, _ in run.calls[first:]):
+            raise _Rejected(next(iter(run.nobody.values())))
 
     def _find(self, call: Call, run: _Run, results: dict[str, JSON], use_cache: bool) -> _Sub:
         """A find call's result: the record found (then written by `found`), or else the
@@ -329,9 +349,10 @@ class Engine:
         hint = ""
         settings = [k for k, v in self.settings.activity_type_settings.items() if v == value]
         if selector == "sales_activity_types" and settings:
+            option = "--" + settings[0].replace("_", "-")  # the command line's name of it
             hint = (
                 f": create it in Freshsales (Admin Settings > Sales Activities) or set "
-                f"Settings.{settings[0]} to one of {sorted(entries)}"
+                f"Settings.{settings[0]} ({option}) to one of {sorted(entries)}"
             )
         raise Unresolved(f"{selector} has no entry named {value!r}{hint}")
 
@@ -361,7 +382,7 @@ class Engine:
                     return made
             wait = self.limiter.reserve(run.at.monotonic)
             if wait > 0:
-                run.tell((yield Sleep(wait, "pacing under the rate limit")))
+                run.tell((yield Sleep(wait, RATE_LIMIT_WAIT)))
             run.attempts += 1
             reply = run.tell((yield Send(method, path, query, body)))
             last = attempt == self.policy.max_attempts - 1
@@ -374,7 +395,7 @@ class Engine:
                         f"{method} {path}: no answer after {attempt + 1} attempts ({problem})"
                     )
                 delay = self.policy.wait(attempt, None, self.rng)
-                run.tell((yield Sleep(delay, f"retrying {method} {path} after {problem}")))
+                run.tell((yield Sleep(delay, f"before retrying {method} {path} after {problem}")))
                 continue
             run.calls.append((method, path, reply.status))
             reset = self.limiter.observe(
@@ -393,9 +414,11 @@ class Engine:
                 )
             hint = parse_reset(reply.headers.get("retry-after"), reply.at.epoch)
             if hint is None and reply.status == 429:
-                hint = reset
+                hint = reset  # None when the limiter found the 429 suspect: a backoff then
             delay = self.policy.wait(attempt, hint, self.rng)
-            why = f"retrying {method} {path} after {reply.status}"
+            why = f"before retrying {method} {path} after {reply.status}"
+            if reply.status == 429 and hint is not None:
+                why = RATE_LIMIT_WAIT
             run.tell((yield Sleep(delay, why)))
         raise AssertionError("unreachable: the last attempt raises")
 
@@ -408,8 +431,13 @@ class Engine:
 
 
 def _stamped(message: object, at: Instant) -> object:
-    """The message with a `timestamp`, as Segment gives one on receipt when it has none."""
-    if isinstance(message, dict) and message.get("timestamp") is None:
+    """The message with a `timestamp`, as Segment gives one on receipt when it has none (nor
+    the client-side `originalTimestamp`, which the translator reads next)."""
+    if (
+        isinstance(message, dict)
+        and message.get("timestamp") is None
+        and message.get("originalTimestamp") is None
+    ):
         now = datetime.fromtimestamp(at.epoch, UTC)
         return {**message, "timestamp": now.isoformat(timespec="milliseconds")[:-6] + "Z"}
     return message

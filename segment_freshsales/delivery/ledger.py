@@ -31,21 +31,25 @@ class Ledger:
 
     def settle(self, action: Settle, dead_letters: DeadLetters | None = None) -> None:
         """Keep an outcome: the message in `dead_letters` (else the client's own) when it was
-        not delivered, its messageIds when it was; and one log line."""
+        not delivered, its messageIds when it was; one log line, and a warning line for each
+        value its message dropped."""
         outcome, message = action.outcome, action.message
         kind = message.get("type") if isinstance(message, dict) else None
+        for warning in outcome.warnings:
+            logger.warning("%s %s: %s", kind, outcome.message_id, warning)
         if outcome.status in ("rejected", "failed"):
             (dead_letters or self.dead_letters).write(
                 message, outcome.status, outcome.reason, outcome.attempts
             )
-            logger.info("%s %s %s: %s", outcome.status, kind, outcome.message_id, outcome.reason)
-            return
-        if outcome.status == "delivered":
+        elif outcome.status == "delivered":
             for message_id in action.message_ids:
                 self.delivered.add(message_id)
-        logger.info(
-            "%s %s %s (%d calls)", outcome.status, kind, outcome.message_id, len(outcome.calls)
-        )
+        if outcome.reason is not None:  # why it was not delivered, or skipped
+            logger.info("%s %s %s: %s", outcome.status, kind, outcome.message_id, outcome.reason)
+        else:
+            logger.info(
+                "%s %s %s (%d calls)", outcome.status, kind, outcome.message_id, len(outcome.calls)
+            )
 
     def close(self) -> None:
         """Release the delivered-ids store."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import Final, Literal, TypeAlias
 
-__all__ = ["CallRecord", "Outcome", "Report", "Status"]
+from translator.plan import Dropped
+
+__all__ = ["WARNINGS_KEPT", "CallRecord", "Outcome", "Report", "Status", "warning"]
 
 Status: TypeAlias = Literal["delivered", "rejected", "failed", "skipped"]
 CallRecord: TypeAlias = tuple[str, str, int]
@@ -20,7 +22,12 @@ class Outcome:
     * `delivered` - every call of its plan succeeded;
     * `rejected` - invalid, or refused by Freshsales for good (400/404/422): `reason` says why;
     * `failed` - still failing after the retry budget: kept for replay;
-    * `skipped` - its messageId was delivered before.
+    * `skipped` - its messageId was delivered before (no `reason`), or it is not for
+      Freshsales: `reason` is `integrations` (the message's integrations turn Freshsales
+      off) or `event_map` (the event map ignores its event).
+
+    `warnings` name what was left out of a message that was otherwise sent: each optional value
+    that could not be (`"traits.campaignId dropped: expected an integer ..."`).
     """
 
     status: Status
@@ -29,6 +36,16 @@ class Outcome:
     reason: str | None = None
     attempts: int = 0
     retries: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def warning(dropped: Dropped) -> str:
+    """The warning of an optional value a plan dropped."""
+    return f"{dropped.path} dropped: {dropped.reason}"
+
+
+# How many warnings a Report keeps the text of: enough for a summary's first few.
+WARNINGS_KEPT: Final = 10
 
 
 @dataclass(slots=True)
@@ -50,6 +67,8 @@ class Report:
     calls_saved: int = 0  # by coalescing consecutive identifies of one person
     by_reason: Counter[str] = field(default_factory=Counter)
     by_status: Counter[int] = field(default_factory=Counter)  # HTTP statuses seen
+    fields_dropped: int = 0  # optional values left out of messages (Outcome.warnings)
+    first_warnings: list[str] = field(default_factory=list)  # the first WARNINGS_KEPT of them
 
     @property
     def total(self) -> int:
@@ -71,3 +90,7 @@ class Report:
         self.api_calls += len(outcome.calls)
         self.retries += outcome.retries
         self.by_status.update(status for _, _, status in outcome.calls)
+        if outcome.warnings:
+            self.fields_dropped += len(outcome.warnings)
+            room = WARNINGS_KEPT - len(self.first_warnings)
+            self.first_warnings.extend(outcome.warnings[: max(room, 0)])

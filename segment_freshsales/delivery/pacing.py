@@ -3,7 +3,8 @@
 Freshsales counts requests per account in an hourly and a per-minute window (1000 and 400 on
 most plans). Each window is a token bucket here; the server's own count, read from
 `X-RateLimit-Remaining` and `X-RateLimit-Reset`, corrects it, since the server's windows are
-fixed and a bucket alone would let a burst straddle a window boundary.
+fixed and a bucket alone would let a burst straddle a window boundary. A 429 whose headers
+contradict themselves is not believed (see `RateLimiter.observe`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = ["RateLimiter", "RateLimits", "parse_reset"]
+
+_MINUTE = 60.0  # the shortest window Freshsales counts requests in, in seconds
 
 # X-RateLimit-Reset is seconds until the window resets, or (on some APIs) an epoch time: a value
 # this large cannot be a wait.
@@ -107,14 +110,28 @@ class RateLimiter:
         self, headers: Mapping[str, str], status: int, now: float, now_epoch: float
     ) -> float | None:
         """Learn the server's count from a response that came at `now` (monotonic) and
-        `now_epoch`; the reset wait it announced, if any."""
-        remaining = headers.get("x-ratelimit-remaining")
+        `now_epoch`; the reset wait it announced, if any and if it can be trusted.
+
+        A 429 whose reset is further away than a per-minute window while it says requests
+        remain contradicts itself (say, an hourly reset of 48 minutes with 99996 left): nothing
+        is learnt from it, and None tells the caller to back off as for a 5xx rather than
+        stall for the better part of an hour.
+        """
+        text = (headers.get("x-ratelimit-remaining") or "").strip()
+        remaining = int(text) if text.isdigit() else None
         reset = parse_reset(headers.get("x-ratelimit-reset"), now_epoch)
+        if status == 429 and _suspect(reset, remaining):
+            return None
         with self._lock:
             if reset is not None:
                 self._server_reset_at = now + reset
             if status == 429:
                 self._server_remaining = 0
-            elif remaining is not None and remaining.strip().isdigit():
-                self._server_remaining = int(remaining)
+            elif remaining is not None:
+                self._server_remaining = remaining
         return reset
+
+
+def _suspect(reset: float | None, remaining: int | None) -> bool:
+    """Whether a refusal's reset is too far away for the requests it says remain."""
+    return reset is not None and reset > _MINUTE and remaining is not None and remaining > 0

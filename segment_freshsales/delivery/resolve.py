@@ -60,8 +60,10 @@ class NoOwner(Unresolved):
 
     def __init__(self, tried: list[str]) -> None:
         self.tried = tried
+        # No sources at all: the message named no owner and Settings.owner is unset.
+        sources = ", ".join(tried) or "properties.ownerId, Settings.owner"
         super().__init__(
-            f"the sales activity has no owner (tried: {', '.join(tried)}), and a Freshsales "
+            f"the sales activity has no owner (tried: {sources}), and a Freshsales "
             "account refuses an activity without one: set Settings.owner (the command line's "
             "--owner ID|EMAIL or $FRESHSALES_OWNER), or send properties.ownerId"
         )

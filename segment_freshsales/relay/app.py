@@ -1,13 +1,16 @@
 """The relay's HTTP API (Flask): Segment's Tracking API and webhook deliveries in, the queue out.
 
 Every check runs before the queue is touched, so a request is either queued whole and
-answered 200 `{"success": true}`, or refused whole with a JSON error saying why.
+answered 200 `{"success": true}`, or refused whole with a JSON error saying why. `/health`
+answers 503 while the relay cannot take or deliver messages: the queue cannot be written, the
+worker stopped, or deliveries have failed for longer than `unhealthy_after` seconds.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from segment_freshsales.relay.auth import Auth
 from segment_freshsales.relay.queue import Queue
-from segment_freshsales.relay.worker import Worker
+from segment_freshsales.relay.worker import UNHEALTHY_AFTER_SECONDS, Worker
 from segment_freshsales.segment.tracking_api import (
     MAX_BATCH_BYTES,
     MAX_MESSAGE_BYTES,
@@ -43,8 +46,15 @@ class _Refused(Exception):
         self.status = status
 
 
-def create_app(queue: Queue, worker: Worker, auth: Auth) -> Flask:
-    """The relay's Flask app over a queue (written) and a worker (reported on)."""
+def create_app(
+    queue: Queue,
+    worker: Worker,
+    auth: Auth,
+    *,
+    unhealthy_after: float = UNHEALTHY_AFTER_SECONDS,
+) -> Flask:
+    """The relay's Flask app over a queue (written) and a worker (reported on); `/health`
+    says degraded once deliveries have failed for longer than `unhealthy_after` seconds."""
     app = Flask("segment_freshsales.relay")
 
     def accept(messages: list[dict[str, Any]]) -> Response:
@@ -59,13 +69,7 @@ def create_app(queue: Queue, worker: Worker, auth: Auth) -> Flask:
     @app.post("/v1/batch")
     def batch() -> Response:
         _require_write_key(auth)
-        try:
-            items = unpack_batch(_json_object(_body(MAX_BATCH_BYTES, "batch request")))
-        except BodyError as error:
-            raise _Refused(400, str(error)) from None
-        for index, item in enumerate(items):
-            _check_message(item, f"batch[{index}]")
-        return accept(items)
+        return accept(_batch_items(_json_object(_body(MAX_BATCH_BYTES, "batch request"))))
 
     def single(kind: str) -> Callable[[], Response]:
         def view() -> Response:
@@ -80,21 +84,35 @@ def create_app(queue: Queue, worker: Worker, auth: Auth) -> Flask:
 
     @app.post("/webhook")
     def webhook() -> Response:
-        data = _body(MAX_MESSAGE_BYTES, "message")
+        # A batch body may come here too: read up to a batch's limit, then hold a single
+        # message to its own.
+        data = _body(MAX_BATCH_BYTES, "webhook request")
         if auth.webhook_secret is None:
             _require_write_key(auth)
         elif not auth.webhook_signed(data, request.headers.get("X-Signature")):
             raise _Refused(401, "X-Signature: not the HMAC-SHA1 of the body with the shared secret")
-        return accept([_json_object(data)])
+        body = _json_object(data)
+        if "batch" in body:
+            return accept(_batch_items(body))
+        if len(data) > MAX_MESSAGE_BYTES:
+            raise _too_large("message", len(data), MAX_MESSAGE_BYTES)
+        return accept([body])
 
     @app.get("/health")
     def health() -> tuple[Response, int]:
         problems = [] if queue.writable() else ["the queue cannot be written"]
         if not worker.alive:
             problems.append(worker.problem or "the delivery worker is not running")
-        if problems:
-            return jsonify(status="unhealthy", problems=problems), 503
-        return jsonify(status="ok"), 200
+        status = "unhealthy" if problems else "degraded"
+        since = worker.failing_since
+        failing = 0.0 if since is None else time.monotonic() - since
+        if since is not None and failing > unhealthy_after:
+            problems.append(f"deliveries have failed for {failing:.0f} s: {worker.last_error}")
+        if not problems:
+            return jsonify(status="ok"), 200
+        age = queue.oldest_age()
+        oldest = None if age is None else round(age)
+        return jsonify(status=status, problems=problems, oldest_queued_seconds=oldest), 503
 
     @app.get("/metrics")
     def metrics() -> Response:
@@ -161,11 +179,24 @@ def _too_large(what: str, size: int, limit: int, more: str = "") -> _Refused:
 def _json_object(data: bytes) -> dict[str, Any]:
     try:
         value = loads(data)
+    except BodyError as error:  # valid JSON, but nested too deep to be read safely
+        raise _Refused(400, f"body: {error}") from None
     except ValueError as error:  # JSONDecodeError, bad UTF-8, NaN
         raise _Refused(400, f"body: not valid JSON: {error}") from None
     if not isinstance(value, dict):
         raise _Refused(400, "body: expected a JSON object")
     return value
+
+
+def _batch_items(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The messages of a batch body, as Segment unpacks it, each checked."""
+    try:
+        items = unpack_batch(body)
+    except BodyError as error:
+        raise _Refused(400, str(error)) from None
+    for index, item in enumerate(items):
+        _check_message(item, f"batch[{index}]")
+    return items
 
 
 def _check_message(message: object, where: str) -> None:

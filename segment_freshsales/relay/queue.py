@@ -120,6 +120,12 @@ class Queue:
         with self._lock:
             return int(self._db.execute("SELECT count(*) FROM messages").fetchone()[0])
 
+    def oldest_age(self) -> float | None:
+        """Seconds since the oldest queued message was received; None when none is queued."""
+        with self._lock:
+            row = self._db.execute("SELECT min(received) FROM messages").fetchone()
+        return None if row[0] is None else max(0.0, time.time() - float(row[0]))
+
     def counters(self) -> dict[str, int]:
         """Messages accepted, and outcomes, since the queue was created."""
         with self._lock:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -15,7 +17,11 @@ from segment_freshsales.delivery.pacing import RateLimits
 from segment_freshsales.relay.app import create_app
 from segment_freshsales.relay.auth import Auth
 from segment_freshsales.relay.queue import Queue
-from segment_freshsales.relay.worker import RETRY_WINDOW_SECONDS, Worker
+from segment_freshsales.relay.worker import (
+    RETRY_WINDOW_SECONDS,
+    UNHEALTHY_AFTER_SECONDS,
+    Worker,
+)
 from segment_freshsales.segment.tracking_api import MAX_BATCH_BYTES
 from translator.settings import Settings
 
@@ -37,6 +43,7 @@ class RelayConfig:
     port: int = 8080
     threads: int = 8
     retry_window: float = RETRY_WINDOW_SECONDS
+    unhealthy_after: float = UNHEALTHY_AFTER_SECONDS
 
     @property
     def dead_letter(self) -> Path:
@@ -47,16 +54,44 @@ def _interrupt(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 def _url(server: Any) -> str:
-    host, port = server.effective_host, server.effective_port
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    return f"http://{_address(server.effective_host, server.effective_port)}"
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket listening on host:port. Raises OSError naming the address when it cannot be
+    had (in use, not this machine's, not allowed)."""
+    try:
+        family, _, _, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        return socket.create_server(address, family=family)
+    except socket.gaierror as error:  # a host name that does not resolve
+        reason = error.strerror or str(error)
+    except OSError as error:
+        # The errno's own words: create_server's message repeats the address, as a tuple.
+        reason = os.strerror(error.errno) if error.errno else str(error)
+    raise OSError(f"cannot listen on {_address(host, port)}: {reason}")
 
 
 def serve(config: RelayConfig, out: TextIO) -> None:
-    """Serve until interrupted. Raises OSError when the state or the port cannot be had."""
+    """Serve until interrupted. Raises OSError when the port or the state cannot be had; the
+    port is taken first, so a relay that cannot listen leaves no state behind."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # One line per outcome comes from segment_freshsales.delivery; httpx's per request is noise.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    listening = _listen(config.host, config.port)
+    try:
+        _serve(config, listening, out)
+    finally:
+        listening.close()
+
+
+def _serve(config: RelayConfig, listening: socket.socket, out: TextIO) -> None:
     config.state_dir.mkdir(parents=True, exist_ok=True)
     queue = Queue(config.state_dir / "queue.sqlite")
     worker = Worker(
@@ -68,9 +103,8 @@ def serve(config: RelayConfig, out: TextIO) -> None:
         retry_window=config.retry_window,
     )
     server = create_server(
-        create_app(queue, worker, config.auth),
-        host=config.host,
-        port=config.port,
+        create_app(queue, worker, config.auth, unhealthy_after=config.unhealthy_after),
+        sockets=[listening],
         threads=config.threads,
         # Twice a batch's limit: room for headers and encodings, while the app gives the
         # clear 400 for anything between.

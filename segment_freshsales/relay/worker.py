@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -29,12 +30,14 @@ from segment_freshsales.delivery.redact import scrub
 from segment_freshsales.relay.queue import Queue
 from translator.settings import Settings
 
-__all__ = ["RETRY_PAUSES", "RETRY_WINDOW_SECONDS", "Worker"]
+__all__ = ["RETRY_PAUSES", "RETRY_WINDOW_SECONDS", "UNHEALTHY_AFTER_SECONDS", "Worker"]
 
 logger = logging.getLogger("segment_freshsales.relay")
 _POLL_SECONDS = 1.0
 RETRY_WINDOW_SECONDS: Final = 4 * 3600.0
 RETRY_PAUSES: Final = (5.0, 300.0)  # the first pause after a failed message, and the longest
+# How long deliveries may keep failing before the relay's /health says so (503).
+UNHEALTHY_AFTER_SECONDS: Final = 60.0
 
 
 class _Stopping(Exception):
@@ -47,7 +50,7 @@ class Worker:
     ```python
     worker = Worker(queue, settings, limits=RateLimits(), dead_letter=..., dedupe_path=...)
     worker.start()
-    worker.alive, worker.problem, worker.last_error
+    worker.alive, worker.problem, worker.last_error, worker.failing_since
     worker.stop()
     ```
     """
@@ -81,6 +84,9 @@ class Worker:
         self._thread = threading.Thread(target=self._run, name="relay-worker", daemon=True)
         self.problem: str | None = None  # why delivery stopped, while the relay still runs
         self.last_error: str | None = None
+        # When (time.monotonic) the delivery that started the current run of failed ones
+        # began; None once a message gets any other outcome.
+        self.failing_since: float | None = None
 
     @property
     def alive(self) -> bool:
@@ -119,6 +125,7 @@ class Worker:
         """Deliver one queued message; False when delivery must stop."""
         undelivered = DeadLetters(None, self._key)  # the worker decides what to keep
         maybe_sent = self._queue.attempt(row_id)
+        started = time.monotonic()
         try:
             outcome = self._client.deliver(message, dead_letters=undelivered, maybe_sent=maybe_sent)
         except _Stopping:
@@ -131,6 +138,10 @@ class Worker:
             return False
         if outcome.reason is not None:
             self.last_error = outcome.reason
+        if outcome.status != "failed":
+            self.failing_since = None
+        elif self.failing_since is None:
+            self.failing_since = started
         if outcome.status == "failed" and self._within_window(message):
             # Still queued, at the head: wait, then try it again before anything behind it.
             self._pause = min(self._retry_pauses[1], self._pause * 2 or self._retry_pauses[0])

@@ -4,6 +4,7 @@ command line (files) and the relay (HTTP)."""
 from segment_freshsales.segment.tracking_api import (
     MAX_BATCH_BYTES,
     MAX_MESSAGE_BYTES,
+    MAX_NESTING,
     BodyError,
     loads,
     message_size,
@@ -14,6 +15,7 @@ from segment_freshsales.segment.tracking_api import (
 __all__ = [
     "MAX_BATCH_BYTES",
     "MAX_MESSAGE_BYTES",
+    "MAX_NESTING",
     "BodyError",
     "loads",
     "message_size",

@@ -7,18 +7,21 @@ which reads them from files.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from itertools import accumulate
 from typing import Any, Final
 
 import orjson
 
-from translator.message import MAX_MESSAGE_BYTES
+from translator.message import MAX_DEPTH, MAX_MESSAGE_BYTES
 
 __all__ = [
     "MAX_BATCH_BYTES",
     "MAX_MESSAGE_BYTES",
+    "MAX_NESTING",
     "BodyError",
     "loads",
     "message_size",
@@ -27,6 +30,14 @@ __all__ = [
 ]
 
 MAX_BATCH_BYTES: Final = 500 * 1024  # Segment's limit per batch request
+# Levels of arrays and objects a document may nest. Python's json spends a stack frame per level
+# and fails at its recursion limit (1000) with a RecursionError, so deeper documents are refused
+# before parsing. Twice the translator's own limit per message [I]: a message merely too deep
+# still parses, and the translator rejects it with the path of the field.
+MAX_NESTING: Final = 2 * MAX_DEPTH
+_STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET: Final = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP: Final = {"[": 1, "{": 1, "]": -1, "}": -1}
 # Batch-level keys that Segment merges into every item of the batch.
 _SHARED_KEYS: Final = ("context", "integrations")
 
@@ -37,8 +48,26 @@ class BodyError(ValueError):
 
 def loads(text: str | bytes) -> Any:
     """Strict JSON: Python's json, which keeps big integers and escaped lone surrogates for the
-    translator to judge, but without the NaN and Infinity that JSON does not have."""
+    translator to judge, but without the NaN and Infinity that JSON does not have, and nested at
+    most MAX_NESTING levels (a BodyError otherwise). Raises ValueError."""
+    if isinstance(text, bytes):
+        text = text.decode(json.detect_encoding(text), "surrogatepass")  # as json.loads does
+    depth = _nesting(text)
+    if depth > MAX_NESTING:
+        raise BodyError(
+            f"JSON nested {depth} levels deep: at most {MAX_NESTING} levels of arrays and "
+            "objects are accepted"
+        )
     return json.loads(text, parse_constant=_no_constant)
+
+
+def _nesting(text: str) -> int:
+    """How deep the arrays and objects of `text` nest, without recursion; exact for valid JSON,
+    where every quote outside a string starts one."""
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return 0  # too few brackets to go too deep: the common case, in C
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return max(accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0)
 
 
 def _no_constant(name: str) -> Any:

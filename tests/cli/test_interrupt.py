@@ -39,14 +39,16 @@ def test_ctrl_c_keeps_every_unsent_message_and_stops_the_embedded_fake(tmp_path:
     assert send.returncode == 130, err
     assert err.splitlines()[-1] == "segment-freshsales: stopped: interrupted (Ctrl-C)"
     records = dead_letters(dead)
-    totals = re.search(r"^total +(\d+)", out, re.MULTILINE)
+    # The table counts every message: those delivered, and those left unsent.
+    totals = re.search(r"^total +(\d+) +0 +0 +0 +(\d+) +(\d+)$", out, re.MULTILINE)
     assert totals is not None, out
-    delivered = int(totals.group(1))
+    delivered, unsent, total = map(int, totals.groups())
+    assert total == EVENTS
     assert 0 < len(records) < EVENTS
     assert {r["status"] for r in records} == {"unsent"}
     kept = {r["message"]["messageId"] for r in records}
-    assert len(kept) == len(records) == EVENTS - delivered
-    assert f"Kept in {dead}: {len(records)} message(s), for replay" in out.splitlines()
+    assert len(kept) == len(records) == unsent == EVENTS - delivered
+    assert f"Kept in {dead}: {unsent} message(s)" in out.splitlines()
     with pytest.raises(httpx.ConnectError):  # the embedded fake ended with the command
         httpx.get(f"{url}/_fake/clock", timeout=2)
 

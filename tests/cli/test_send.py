@@ -41,11 +41,11 @@ def test_json_lines_with_a_malformed_line_deliver_the_rest_and_keep_it(
     status, out, err = send(capsys, fake, str(source), "--dead-letter", str(dead))
     assert status == 1
     assert out == (
-        "events      delivered  rejected  failed  skipped  total\n"
-        "identify            1         0       0        0      1\n"
-        "track               1         1       0        0      2\n"
-        "(not JSON)          0         1       0        0      1\n"
-        "total               2         2       0        0      4\n"
+        "events      delivered  rejected  failed  skipped  unsent  total\n"
+        "identify            1         0       0        0       0      1\n"
+        "track               1         1       0        0       0      2\n"
+        "(not JSON)          0         1       0        0       0      1\n"
+        "total               2         2       0        0       0      4\n"
         "\n"
         "API calls: 5 (0 retries); HTTP statuses: 200 x4, 201 x1\n"
         "Not delivered (2):\n"
@@ -53,7 +53,9 @@ def test_json_lines_with_a_malformed_line_deliver_the_rest_and_keep_it(
         "quotes (column 2)\n"
         "  line 4  track       m-broken  rejected: invalid event: event: expected the event "
         "name, a non-empty string\n"
-        f"Kept in {dead}: 2 message(s), for replay\n"
+        f"Kept in {dead}: 2 message(s)\n"
+        "  2 rejected: a replay rejects them again unless the cause their reason names is fixed "
+        "first\n"
     )
     assert err == (
         "sending 1/4: 1 delivered, 0 rejected, 0 failed\n"
@@ -120,9 +122,9 @@ def test_a_batch_body_shares_its_context_with_every_item(
     status, out, _ = send(capsys, fake, str(source), "--dead-letter", str(tmp_path / "d"))
     assert status == 0
     assert out == (
-        "events  delivered  rejected  failed  skipped  total\n"
-        "track           1         0       0        0      1\n"
-        "total           1         0       0        0      1\n"
+        "events  delivered  rejected  failed  skipped  unsent  total\n"
+        "track           1         0       0        0       0      1\n"
+        "total           1         0       0        0       0      1\n"
         "\n"
         "API calls: 5 (0 retries); HTTP statuses: 200 x4, 201 x1\n"
     )
@@ -245,7 +247,7 @@ def test_a_wrong_key_stops_with_one_line_and_keeps_everything_unsent(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("FRESHSALES_API_KEY", "wrong-key-3b1f")
+    monkeypatch.setenv("FRESHSALES_API_KEY", "wrong-key-3b1f7a20c4")
     source = write_lines(tmp_path / "in.jsonl", IDENTIFY, TRACK, "broken")
     dead = tmp_path / "dead.jsonl"
     status, out, err = send(capsys, fake, str(source), "--dead-letter", str(dead))
@@ -255,13 +257,28 @@ def test_a_wrong_key_stops_with_one_line_and_keeps_everything_unsent(
         "segment-freshsales: stopped: Freshsales answered 401: the API key is wrong or revoked "
         "(login failed)\n"
     )
-    assert out.splitlines()[-1] == f"Kept in {dead}: 3 message(s), for replay"
+    # The table counts every message, as the dead-letter file holds every one.
+    assert out.splitlines() == [
+        "events      delivered  rejected  failed  skipped  unsent  total",
+        "identify            0         0       0        0       1      1",
+        "track               0         0       0        0       1      1",
+        "(not JSON)          0         1       0        0       0      1",
+        "total               0         1       0        0       2      3",
+        "",
+        "API calls: 0 (0 retries)",
+        "Not delivered (1):",
+        "  line 3  (not JSON)  rejected: not JSON: Expecting value (column 1)",
+        f"Kept in {dead}: 3 message(s)",
+        f"  2 failed or unsent: `segment-freshsales replay {dead}` sends them again",
+        "  1 rejected: a replay rejects them again unless the cause their reason names is fixed "
+        "first",
+    ]
     assert [(r["status"], r["attempts"]) for r in dead_letters(dead, with_time=False)] == [
         ("failed", 1),
         ("unsent", 0),
         ("rejected", 0),
     ]
-    assert "wrong-key-3b1f" not in out + err + dead.read_text()
+    assert "wrong-key-3b1f7a20c4" not in out + err + dead.read_text()
     assert fake.admin.state()["leads"] == []
 
 
@@ -274,10 +291,10 @@ def test_a_dedupe_store_skips_what_an_earlier_run_delivered(
     status, out, _ = send(capsys, fake, str(source), *options)
     assert status == 0
     assert out.splitlines()[:4] == [
-        "events    delivered  rejected  failed  skipped  total",
-        "identify          0         0       0        1      1",
-        "track             0         0       0        1      1",
-        "total             0         0       0        2      2",
+        "events    delivered  rejected  failed  skipped  unsent  total",
+        "identify          0         0       0        1       0      1",
+        "track             0         0       0        1       0      1",
+        "total             0         0       0        2       0      2",
     ]
     assert len(fake.admin.state()["sales_activities"]) == 1
 
@@ -289,7 +306,7 @@ def test_equal_values_that_are_no_messages_are_each_rejected_with_their_place(
     source.write_text("[7, null, 7, null]")
     status, out, _ = send(capsys, fake, str(source), "--dead-letter", str(tmp_path / "d"))
     assert status == 1
-    assert [line.split("  ")[1:3] for line in out.splitlines()[-5:-1]] == [
+    assert [line.split("  ")[1:3] for line in out.splitlines()[-6:-2]] == [
         ["item 1", "(not an object)"],
         ["item 2", "(not an object)"],
         ["item 3", "(not an object)"],

@@ -14,7 +14,7 @@ from fake_freshsales import AccountConfig, FakeConfig, FakeFreshsales, StatusCod
 
 KEY = "breaking-key-4d1e9a"
 INTERACTIONS = len(load_interactions())
-CHECKS = INTERACTIONS + 46
+CHECKS = INTERACTIONS + 62
 # Creates answer 200 (evidence E3, E8, E13): the interactions that pin it.
 CREATES = ["contacts-create", "deals-create", "leads-create", "suite-deals-create"]
 # An upsert that creates answers 200 by default (E11); contacts-upsert-create-201 pins the

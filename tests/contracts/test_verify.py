@@ -16,7 +16,7 @@ from contracts.cli import main
 from fake_freshsales.models.variants import SPECS
 
 INTERACTIONS = load_interactions()
-COUNTS = "official 2, live-third-party 26, code 12, claim 16, inferred 30"
+COUNTS = "official 2, live-third-party 27, code 15, claim 17, inferred 32"
 
 # Every request a client sends, on the root(s) where it exists (evidence E6: no leads on the
 # Suite host), as (method, path) after the root: the upserts (leads' and name-keyed deals'
@@ -67,13 +67,13 @@ UNDER_VARIANTS = {
 def test_every_interaction_holds_on_the_fake() -> None:
     results = verify_provider(interactions=INTERACTIONS)
     assert [(r.name, r.status) for r in results if r.status != "ok"] == []
-    assert len(results) == len(INTERACTIONS) == 86
+    assert len(results) == len(INTERACTIONS) == 93
 
 
 def test_every_translation_case_holds() -> None:
     results = verify_consumer(interactions=INTERACTIONS)
     assert [(r.name, r.status) for r in results if r.status != "ok"] == []
-    assert len(results) == 46
+    assert len(results) == 62
 
 
 def test_the_command_line_check_passes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -81,7 +81,7 @@ def test_the_command_line_check_passes(capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     assert out.splitlines()[0].split() == ["interaction", "/", "case", "side", "result"]
     assert out.endswith(
-        f"132 checks: 132 ok, 0 failed, 0 skipped\ninteractions by confidence: {COUNTS}\n"
+        f"155 checks: 155 ok, 0 failed, 0 skipped\ninteractions by confidence: {COUNTS}\n"
     )
 
 
@@ -111,7 +111,7 @@ def test_both_lookups_the_client_makes_are_recorded_on_both_roots() -> None:
 
 def test_the_error_answers_are_recorded() -> None:
     statuses = Counter(i.response.status for i in INTERACTIONS if not i.succeeds)
-    assert statuses == {400: 18, 401: 4, 404: 6, 429: 2}
+    assert statuses == {400: 19, 401: 4, 404: 6, 429: 2}
     for interaction in INTERACTIONS:
         if interaction.response.status == 429:
             assert {"X-RateLimit-Remaining", "X-RateLimit-Reset"} <= set(
@@ -147,11 +147,11 @@ def test_translation_cases_cover_every_message_type_and_the_invalid_ones() -> No
     cases = load_translations()
     kinds = Counter(case.message["type"] if case.plan is not None else "invalid" for case in cases)
     assert kinds == {
-        "identify": 17,
-        "track": 6,
-        "page": 3,
+        "identify": 21,
+        "track": 16,
+        "page": 4,
         "screen": 2,
         "group": 4,
         "alias": 1,
-        "invalid": 13,
+        "invalid": 14,
     }

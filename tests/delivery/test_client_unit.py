@@ -11,6 +11,7 @@ import pytest
 import respx
 
 from segment_freshsales import AuthError, Client, RateLimits, replay
+from segment_freshsales.delivery.deadletter import DeadLetters
 from tests.dead_letters import dead_letters
 from tests.delivery.helpers import (
     API_KEY,
@@ -246,8 +247,8 @@ def test_missing_activity_type_names_the_setting_to_change(
     assert outcome.status == "rejected"
     assert outcome.reason == (
         "sales_activity_types has no entry named 'Segment Event': create it in Freshsales "
-        "(Admin Settings > Sales Activities) or set Settings.track_activity_type to one of "
-        "['Email', 'Phone']"
+        "(Admin Settings > Sales Activities) or set Settings.track_activity_type "
+        "(--track-activity-type) to one of ['Email', 'Phone']"
     )
     assert not routes["activity"].called
 
@@ -323,6 +324,31 @@ def test_rate_limit_reset_is_honoured_on_429(
     router.post("/leads/upsert").mock(side_effect=[limited, LEAD])
     assert make_client().deliver({"type": "identify", "userId": "a@b.co"}).status == "delivered"
     assert time_.sleeps == [42.0]
+
+
+def test_waits_of_two_seconds_or_more_are_logged_at_info(
+    router: respx.Router, make_client: MakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    limited = httpx.Response(429, headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "42"})
+    unavailable = httpx.Response(503, headers={"Retry-After": "3"})
+    short = httpx.Response(503, headers={"Retry-After": "1.5"})
+    router.post("/leads/upsert").mock(side_effect=[limited, unavailable, short, LEAD])
+    with caplog.at_level(logging.DEBUG, logger="segment_freshsales.delivery"):
+        make_client().deliver({"type": "identify", "userId": "a@b.co"})
+    waits = [(r.name, r.levelname, r.getMessage()) for r in caplog.records][:3]
+    assert waits == [
+        ("segment_freshsales.delivery", "INFO", "waiting 42 s for the rate limit"),
+        (
+            "segment_freshsales.delivery",
+            "INFO",
+            "waiting 3 s before retrying POST /leads/upsert after 503",
+        ),
+        (
+            "segment_freshsales.delivery",
+            "DEBUG",
+            "waiting 1.50 s before retrying POST /leads/upsert after 503",
+        ),
+    ]
 
 
 def test_reset_as_an_epoch_time_is_understood(
@@ -549,7 +575,8 @@ def test_logs_one_line_per_outcome_and_never_the_key(
         outcome = client.deliver({"type": "identify", "userId": "a@b.co", "messageId": "m-2"})
     levels = [(r.levelname, r.getMessage().split(" ")[0]) for r in caplog.records]
     assert levels == [("DEBUG", "waiting"), ("INFO", "delivered"), ("INFO", "rejected")]
-    assert caplog.records[0].getMessage().endswith(": retrying POST /leads/upsert after 503")
+    first = caplog.records[0].getMessage()
+    assert first.endswith(" s before retrying POST /leads/upsert after 503")
     assert all(API_KEY not in r.getMessage() for r in caplog.records)
     assert outcome.reason == "POST /leads/upsert: 400 echo [REDACTED]"
 
@@ -665,6 +692,17 @@ def test_a_replayed_failure_is_looked_for_and_an_unsent_message_is_not(
     assert [sent_json(c)["sales_activity"]["notes"] for c in routes["activity"].calls] == [
         'Segment track "Signed Up"\nSegment messageId: m-2'
     ]
+
+
+def test_a_replayed_message_that_was_being_sent_when_sending_stopped_is_looked_for(
+    router: respx.Router, make_client: MakeClient, tmp_path: Path
+) -> None:
+    routes = track_routes(router)
+    listing = router.get("/leads/101/activities").mock(return_value=listed(MADE))
+    path = tmp_path / "replay.jsonl"
+    DeadLetters(path, API_KEY).keep_unsent([TRACK], "interrupted", maybe_sent=True)
+    assert replay(path, make_client()).delivered == 1
+    assert (listing.call_count, routes["activity"].call_count) == (1, 0)
 
 
 def test_dead_letters_without_a_file_are_kept_in_memory(

@@ -1,6 +1,7 @@
 """Client against fake_freshsales, in-process (httpx.WSGITransport) and over a real socket,
 asserting the fake's state afterwards."""
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -209,6 +210,25 @@ def test_faults_over_500_events_lose_nothing(fake: Harness, tmp_path: Path) -> N
         assert len(emails) == len(set(emails)), kind
 
 
+def test_injected_429s_cost_a_minute_each_at_most_and_every_wait_is_shown(
+    fake: Harness, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The report's reproduction: each injected 429 once said "reset in 2866 s" (the hour) and
+    # the client waited up to 15 minutes without a word. Now each says the minute is spent.
+    fake.admin.set_faults(rate=0.2, statuses=[429], seed=1)
+    client = fake.client(tmp_path, owner=OWNER)
+    with caplog.at_level(logging.INFO, logger="segment_freshsales.delivery"):
+        report = client.deliver_all(realistic_stream(300, users=40, seed=5))
+    assert report.delivered == 300
+    refused = fake.journal(status=429)
+    assert len(refused) == report.by_status[429] > 50
+    waits = [r.getMessage() for r in caplog.records if r.getMessage().startswith("waiting")]
+    assert waits == ["waiting 60 s for the rate limit"] * len(refused)
+    assert all(r.levelname == "INFO" for r in caplog.records)
+    # No other wait: an hour and a half of (virtual) minutes for 300 messages, not a stall.
+    assert fake.now == 60.0 * len(refused)
+
+
 def test_pacing_at_60_a_minute_meets_no_429(fake: Harness, tmp_path: Path) -> None:
     slow = fake.admin.add_account(
         "slow", "slow-key-9x8y7z", limits=Limits(hourly=100000, per_minute=60)
@@ -361,3 +381,287 @@ def test_the_owner_a_message_names_owns_its_activity(fake: Harness, tmp_path: Pa
     [activity] = fake.state()["sales_activities"]
     assert activity["owner_id"] == user["id"]
     assert len(fake.journal(path="/api/selector/owners")) == 1  # this test's own, above
+
+
+# Issue 14: events that say what they mean, lenient optional fields, Segment's message read whole.
+
+
+def entry_id(fake: Harness, selector: str, name: str) -> int:
+    """The id of the entry of a selector of the fake account, by name."""
+    found: int = next(
+        e["id"] for e in fake.api_get(f"/selector/{selector}")[selector] if e["name"] == name
+    )
+    return found
+
+
+ANN = {
+    "type": "identify",
+    "messageId": "ann-1",
+    "userId": "u-ann",
+    "traits": {
+        "email": "ann@example.com",
+        "fsContact": True,
+        "firstName": "Ann",
+        "lifecycleStageId": "abc",
+        "campaignId": "x",
+    },
+}
+
+
+def test_a_bad_optional_trait_is_dropped_reported_and_the_rest_delivered(
+    fake: Harness, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="segment_freshsales.delivery"):
+        report = fake.client(tmp_path).deliver_all([ANN])
+    assert (report.delivered, report.fields_dropped) == (1, 2)
+    assert report.first_warnings == [
+        "traits.lifecycleStageId dropped: expected an integer (or a string of digits), "
+        "got the string 'abc'",
+        "traits.campaignId dropped: expected an integer (or a string of digits), "
+        "got the string 'x'",
+    ]
+    [contact] = fake.state()["contacts"]
+    assert (contact["first_name"], contact["lifecycle_stage_id"], contact["campaign_id"]) == (
+        "Ann",
+        None,
+        None,
+    )
+    logged = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "segment_freshsales.delivery" and r.levelno == logging.WARNING
+    ]
+    assert logged == [f"identify ann-1: {warning}" for warning in report.first_warnings]
+
+
+def test_strict_settings_reject_a_message_with_a_bad_optional_trait(
+    fake: Harness, tmp_path: Path
+) -> None:
+    outcome = fake.client(tmp_path, strict=True).deliver(ANN)
+    assert outcome.status == "rejected"
+    assert outcome.reason == (
+        "invalid event: traits.lifecycleStageId: expected an integer (or a string of digits), "
+        "got the string 'abc'"
+    )
+    assert fake.conformance.checked == 0
+    assert fake.state()["contacts"] == []
+
+
+def test_a_sales_activity_track_makes_the_activity_its_properties_describe(
+    fake: Harness, tmp_path: Path
+) -> None:
+    track = {
+        "type": "track",
+        "messageId": "sa-1",
+        "userId": "ann@example.com",
+        "event": "Sales Activity",
+        "properties": {
+            "title": "Call with Ann",
+            "sales_activity_type": "Phone",  # outcome-mandatory in the fake
+            "outcome": "Interested",
+            "startDate": "2026-05-01T09:30:00Z",
+            "endDate": "2026-05-01T09:45:00Z",
+            "notes": "Asked about pricing",
+            "location": "Berlin",
+            "latitude": 52.52,
+            "longitude": "13.405",
+        },
+    }
+    outcome = fake.client(tmp_path, owner=OWNER).deliver(track)
+    assert outcome.status == "delivered", outcome.reason
+    state = fake.state()
+    [lead], [activity] = state["leads"], state["sales_activities"]
+    assert {k: activity[k] for k in ("title", "notes", "start_date", "end_date", "location")} == {
+        "title": "Call with Ann",
+        "notes": "Asked about pricing\nSegment messageId: sa-1",
+        "start_date": "2026-05-01T09:30:00Z",
+        "end_date": "2026-05-01T09:45:00Z",
+        "location": "Berlin",
+    }
+    assert (activity["latitude"], activity["longitude"]) == (52.52, 13.405)
+    assert activity["sales_activity_type_id"] == entry_id(fake, "sales_activity_types", "Phone")
+    assert activity["sales_activity_outcome_id"] == entry_id(
+        fake, "sales_activity_outcomes", "Interested"
+    )
+    assert (activity["targetable_type"], activity["targetable_id"]) == ("Lead", lead["id"])
+
+
+def test_a_sales_activity_goes_to_the_deal_its_external_id_names(
+    fake: Harness, tmp_path: Path
+) -> None:
+    client = fake.client(tmp_path, owner=OWNER)
+    identify = {
+        "type": "identify",
+        "userId": "u-ann",
+        "traits": {"email": "ann@example.com", "fsContact": True, "deal": {"name": "Pro"}},
+    }
+    assert client.deliver(identify).status == "delivered"
+    [deal] = fake.state()["deals"]
+    lookups = len(fake.journal(path="/api/lookup"))
+    track = {
+        "type": "track",
+        "userId": "u-nobody",  # nobody Freshsales knows: the deal is named, no lookup is made
+        "event": "sales_activity",
+        "properties": {"title": "Demo", "sales_activity_type": "Meeting"},
+        "context": {"externalId": [{"type": "Deal", "id": str(deal["id"])}]},
+    }
+    assert client.deliver(track).status == "delivered"
+    [activity] = fake.state()["sales_activities"]
+    assert (activity["targetable_type"], activity["targetable_id"]) == ("Deal", deal["id"])
+    assert activity["sales_activity_type_id"] == entry_id(fake, "sales_activity_types", "Meeting")
+    assert len(fake.journal(path="/api/lookup")) == lookups
+
+
+def test_an_outcome_the_account_does_not_have_is_rejected_naming_it(
+    fake: Harness, tmp_path: Path
+) -> None:
+    track = {
+        "type": "track",
+        "userId": "ann@example.com",
+        "event": "sales_activity",
+        "properties": {"outcome": "Maybe"},
+    }
+    outcome = fake.client(tmp_path, owner=OWNER).deliver(track)
+    assert outcome.status == "rejected"
+    assert outcome.reason is not None
+    assert "sales_activity_outcomes" in outcome.reason and "'Maybe'" in outcome.reason
+    assert fake.state()["sales_activities"] == []
+
+
+def test_a_lifecycle_stage_track_sets_the_stage_of_a_contact(fake: Harness, tmp_path: Path) -> None:
+    client = fake.client(tmp_path)
+    contact = {**ANN, "traits": {"email": "ann@example.com", "fsContact": True}}
+    assert client.deliver(contact).status == "delivered"
+    track = {
+        "type": "track",
+        "userId": "ann@example.com",
+        "event": "lifecycle_stage",
+        "properties": {"lifecycle_stage": "Customer"},
+    }
+    assert client.deliver(track).status == "delivered"
+    state = fake.state()
+    [contact] = state["contacts"]
+    assert contact["lifecycle_stage_id"] == entry_id(fake, "lifecycle_stages", "Customer")
+    assert state["leads"] == [] and state["sales_activities"] == []
+
+
+def test_a_lifecycle_stage_track_updates_a_lead_or_creates_one_with_the_stage(
+    fake: Harness, tmp_path: Path
+) -> None:
+    client = fake.client(tmp_path)
+    known = {"type": "identify", "userId": "u-bob", "traits": {"email": "bob@example.com"}}
+    assert client.deliver(known).status == "delivered"
+    stage = entry_id(fake, "lifecycle_stages", "Sales Qualified Lead")
+    for email in ("bob@example.com", "carl@example.com"):
+        track = {
+            "type": "track",
+            "userId": email,
+            "event": "Lifecycle Stage",
+            "properties": {"lifecycleStageId": stage},
+        }
+        assert client.deliver(track).status == "delivered"
+    leads = {lead["email"]: lead["lifecycle_stage_id"] for lead in fake.state()["leads"]}
+    assert leads == {"bob@example.com": stage, "carl@example.com": stage}
+    assert len(fake.journal(method="PUT")) == 1  # bob's lead; carl's was created with it
+
+
+def test_a_lifecycle_stage_the_account_does_not_have_is_rejected(
+    fake: Harness, tmp_path: Path
+) -> None:
+    track = {
+        "type": "track",
+        "userId": "ann@example.com",
+        "event": "lifecycle_stage",
+        "properties": {"lifecycle_stage": "Trial"},
+    }
+    outcome = fake.client(tmp_path).deliver(track)
+    assert outcome.status == "rejected"
+    assert outcome.reason is not None
+    assert "lifecycle_stages" in outcome.reason and "'Trial'" in outcome.reason
+    assert fake.state()["leads"] == []
+
+
+def test_a_lifecycle_stage_for_nobody_known_is_rejected_not_delivered(
+    fake: Harness, tmp_path: Path
+) -> None:
+    track = {
+        "type": "track",
+        "userId": "u-nobody",
+        "event": "lifecycle_stage",
+        "properties": {"lifecycle_stage": "Customer"},
+    }
+    outcome = fake.client(tmp_path).deliver(track)
+    assert outcome.status == "rejected"
+    assert outcome.reason is not None and "external_id 'u-nobody'" in outcome.reason
+    assert [method for method, _, _ in outcome.calls] == ["GET"]  # the lookup, and nothing else
+
+
+def test_the_event_map_sets_a_stage_and_ignores_events(fake: Harness, tmp_path: Path) -> None:
+    client = fake.client(
+        tmp_path,
+        event_map={"Trial Started": {"lifecycle_stage": "Customer"}, "Heartbeat": None},
+    )
+    messages = [
+        {**ANN, "traits": {"email": "ann@example.com", "fsContact": True}},
+        {"type": "track", "userId": "ann@example.com", "event": "Trial Started"},
+        {"type": "track", "userId": "ann@example.com", "event": "Heartbeat"},
+    ]
+    report = client.deliver_all(messages)
+    assert (report.delivered, report.skipped, report.by_reason) == (2, 1, {"event_map": 1})
+    state = fake.state()
+    [contact] = state["contacts"]
+    assert contact["lifecycle_stage_id"] == entry_id(fake, "lifecycle_stages", "Customer")
+    assert state["sales_activities"] == []
+
+
+def test_messages_whose_integrations_turn_freshsales_off_are_skipped_unsent(
+    fake: Harness, tmp_path: Path
+) -> None:
+    messages = [
+        {**ANN, "integrations": {"All": True, "Freshsales": False}},
+        {
+            "type": "track",
+            "userId": "ann@example.com",
+            "event": "E",
+            "integrations": {"All": False},
+        },
+    ]
+    report = fake.client(tmp_path, owner=OWNER).deliver_all(messages)
+    assert (report.skipped, report.by_reason, report.api_calls) == (2, {"integrations": 2}, 0)
+    assert fake.conformance.checked == 0
+    on = {**messages[1], "integrations": {"All": False, "Freshsales": True}}
+    assert fake.client(tmp_path, owner=OWNER).deliver(on).status == "delivered"
+
+
+def test_original_timestamp_and_context_traits_are_read(fake: Harness, tmp_path: Path) -> None:
+    client = fake.client(tmp_path, owner=OWNER)
+    identify = {
+        "type": "identify",
+        "userId": "u-dan",
+        "traits": {"firstName": "Dan"},
+        "context": {"traits": {"email": "dan@example.com", "lastName": "Doe", "firstName": "X"}},
+    }
+    assert client.deliver(identify).status == "delivered"
+    [lead] = fake.state()["leads"]
+    assert (lead["email"], lead["first_name"], lead["last_name"]) == (
+        "dan@example.com",
+        "Dan",
+        "Doe",
+    )
+    track = {
+        "type": "track",
+        "userId": "dan@example.com",
+        "event": "Signed Up",
+        "originalTimestamp": "2026-05-01T09:59:58.120Z",
+    }
+    assert client.deliver(track).status == "delivered"
+    [activity] = fake.state()["sales_activities"]
+    assert activity["start_date"] == activity["end_date"] == "2026-05-01T09:59:58.120Z"
+
+
+def test_coalescing_never_merges_away_a_dropped_value(fake: Harness, tmp_path: Path) -> None:
+    later = {**ANN, "messageId": "ann-2", "traits": {**ANN["traits"], "title": "CTO"}}
+    report = fake.client(tmp_path).deliver_all([ANN, later], coalesce=True)
+    assert (report.delivered, report.fields_dropped, report.calls_saved) == (2, 4, 0)
+    [contact] = fake.state()["contacts"]
+    assert (contact["first_name"], contact["job_title"]) == ("Ann", "CTO")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from segment_freshsales import AuthError, Outcome, RateLimits
+from segment_freshsales import AuthError, Outcome, RateLimits, Report
 from segment_freshsales.delivery.engine import Engine, Steps
 from segment_freshsales.delivery.events import (
     Check,
@@ -19,6 +19,7 @@ from segment_freshsales.delivery.events import (
     Settle,
     Sleep,
 )
+from segment_freshsales.delivery.outcome import WARNINGS_KEPT
 from segment_freshsales.delivery.pacing import RateLimiter
 from segment_freshsales.delivery.retry import RetryPolicy
 from translator import Settings
@@ -120,7 +121,7 @@ def test_a_5xx_is_retried_after_a_sleep_the_engine_asks_for() -> None:
     sleep = steps.send(reply(503, {"errors": {"code": 503, "message": ["busy"]}}))
     assert isinstance(sleep, Sleep)
     assert 0 <= sleep.seconds <= 0.5
-    assert sleep.why == "retrying POST /leads/upsert after 503"
+    assert sleep.why == "before retrying POST /leads/upsert after 503"
     assert isinstance(steps.send(Done(later(sleep.seconds))), Send)
     steps.send(reply(200, LEAD, later(1)))
     outcome = finish(steps, Done(later(1)))
@@ -132,7 +133,44 @@ def test_a_429_waits_as_long_as_the_server_says() -> None:
     next(steps)
     steps.send(Checked(False, START))
     sleep = steps.send(reply(429, None, x_ratelimit_reset="42"))
-    assert sleep == Sleep(42.0, "retrying POST /leads/upsert after 429")
+    assert sleep == Sleep(42.0, "for the rate limit")
+
+
+@pytest.mark.parametrize(
+    "reset",
+    ["2866", str(int(START.epoch) + 2866)],  # seconds, or the epoch second, an hour's reset
+)
+def test_a_429_with_a_long_reset_and_requests_left_is_a_backoff_not_a_stall(reset: str) -> None:
+    steps = engine().deliver(IDENTIFY, START)
+    next(steps)
+    steps.send(Checked(False, START))
+    limited = reply(429, None, x_ratelimit_reset=reset, x_ratelimit_remaining="99996")
+    sleep = steps.send(limited)
+    assert isinstance(sleep, Sleep)
+    assert 0 <= sleep.seconds <= 0.5
+    assert sleep.why == "before retrying POST /leads/upsert after 429"
+    # Nor does the pacing believe it: the retry goes out as soon as the backoff is over.
+    assert isinstance(steps.send(Done(later(sleep.seconds))), Send)
+
+
+@pytest.mark.parametrize(
+    ("remaining", "reset", "wait"),
+    [
+        ("0", "2866", 900.0),  # the hour spent: believed, up to the policy's longest wait
+        ("3", "30", 30.0),  # within a minute: believed whatever it says remains
+        (None, "2866", 900.0),  # no count to contradict it
+    ],
+)
+def test_a_429_whose_headers_agree_is_waited_for(
+    remaining: str | None, reset: str, wait: float
+) -> None:
+    steps = engine().deliver(IDENTIFY, START)
+    next(steps)
+    steps.send(Checked(False, START))
+    headers = {"x_ratelimit_reset": reset}
+    if remaining is not None:
+        headers["x_ratelimit_remaining"] = remaining
+    assert steps.send(reply(429, None, **headers)) == Sleep(wait, "for the rate limit")
 
 
 def test_no_reply_is_retried_then_the_message_fails_with_the_problem() -> None:
@@ -172,7 +210,7 @@ def test_pacing_reads_the_time_from_the_events_it_is_given() -> None:
     finish(first, Done(START))
     second = paced.deliver({**IDENTIFY, "messageId": "m-2"}, later(15))
     next(second)
-    assert second.send(Checked(False, later(15))) == Sleep(45.0, "pacing under the rate limit")
+    assert second.send(Checked(False, later(15))) == Sleep(45.0, "for the rate limit")
     # Told that the wait is over, it sends without asking for more.
     assert isinstance(second.send(Done(later(60))), Send)
 
@@ -447,3 +485,136 @@ def test_a_deal_create_without_an_answer_is_found_among_the_account_deals() -> N
         ("GET", deals, {"include": "deals"}),
     ]
     assert outcome.status == "delivered"
+
+
+# Issue 14: skips, dropped values as warnings, originalTimestamp, a person nobody found.
+
+
+def test_a_message_for_other_destinations_is_skipped_with_its_reason() -> None:
+    message = {**IDENTIFY, "integrations": {"All": False}}
+    steps = engine().deliver(message, START)
+    assert next(steps) == Check("m-1")
+    settle = steps.send(Checked(False, START))
+    assert settle == Settle(message, Outcome("skipped", "m-1", reason="integrations"), ())
+    assert finish(steps, Done(START)).reason == "integrations"
+
+
+def test_an_event_the_map_ignores_is_skipped_with_its_reason() -> None:
+    settings = Settings(domain="acme", api_key="engine-key-7c1d", event_map={"Heartbeat": None})
+    message = {"type": "track", "userId": "ada@example.com", "event": "Heartbeat"}
+    sent, outcome = drive(engine(settings=settings).deliver(message, START), {})
+    assert sent == []
+    assert (outcome.status, outcome.reason, outcome.calls) == ("skipped", "event_map", [])
+
+
+def test_dropped_values_are_the_outcome_s_warnings_whatever_its_status() -> None:
+    message = {**IDENTIFY, "traits": {"ownerId": "boss", "cfScore": {"a": 1}}}
+    warnings = [
+        "traits.ownerId dropped: expected an integer (or a string of digits), got the string "
+        "'boss'",
+        "traits.cfScore dropped: expected a string, number, boolean, null or a list of those "
+        "for a custom field, got an object",
+    ]
+    sent, delivered = play(engine().deliver(message, START), [reply(200, LEAD)])
+    assert sent[0].body["lead"] == {"email": "ada@example.com", "external_id": "ada@example.com"}
+    assert (delivered.status, delivered.warnings) == ("delivered", warnings)
+    _, rejected = play(engine().deliver(message, START), [reply(400, {"errors": {}})])
+    assert (rejected.status, rejected.warnings) == ("rejected", warnings)
+    _, clean = play(engine().deliver(IDENTIFY, START), [reply(200, LEAD)])
+    assert clean.warnings == []
+
+
+def test_strict_settings_reject_what_would_be_dropped() -> None:
+    strict = Settings(domain="acme", api_key="engine-key-7c1d", lead_write="upsert", strict=True)
+    message = {**IDENTIFY, "traits": {"ownerId": "boss"}}
+    sent, outcome = play(engine(settings=strict).deliver(message, START), [])
+    assert sent == []
+    assert outcome.status == "rejected"
+    assert outcome.reason is not None and outcome.reason.startswith("invalid event: traits.ownerId")
+
+
+def test_a_message_with_an_original_timestamp_is_not_stamped_and_is_dated_by_it() -> None:
+    message = {
+        "type": "track",
+        "userId": "ada@example.com",
+        "event": "Signed Up",
+        "originalTimestamp": "2026-05-01T09:59:58Z",
+    }
+    owner = Settings(domain="acme", api_key="engine-key-7c1d", owner=5)
+    answers = {
+        ("GET", "/lookup"): {"contacts": {"contacts": [{"id": 3}]}},
+        ("GET", "/selector/sales_activity_types"): TYPES,
+        ("POST", "/sales_activities"): {"sales_activity": {"id": 9}},
+    }
+    steps = engine(settings=owner).deliver(message, START)
+    sent, outcome = drive(steps, answers)
+    assert outcome.status == "delivered"
+    assert sent[-1].body["sales_activity"]["start_date"] == "2026-05-01T09:59:58Z"
+
+
+def test_a_plan_that_wrote_nothing_because_nobody_was_found_is_rejected() -> None:
+    message = {
+        "type": "track",
+        "userId": "u-404",
+        "event": "lifecycle_stage",
+        "properties": {"lifecycle_stage_id": 3},
+    }
+    sent, outcome = drive(
+        engine(settings=FIND).deliver(message, START), {("GET", "/lookup"): NOBODY}
+    )
+    assert [(s.method, s.path) for s in sent] == [("GET", "/lookup")]
+    assert outcome.status == "rejected"
+    assert outcome.reason == (
+        "no contact or lead has external_id 'u-404': send an identify for this user first, "
+        "or an email in context.traits"
+    )
+
+
+def test_a_lifecycle_stage_updates_the_contact_found_by_its_id() -> None:
+    message = {
+        "type": "track",
+        "userId": "ada@example.com",
+        "event": "lifecycle_stage",
+        "properties": {"lifecycle_stage": "Customer"},
+    }
+    answers = {
+        ("GET", "/lookup"): {"contacts": {"contacts": [{"id": 3, "owner_id": None}]}},
+        ("GET", "/selector/lifecycle_stages"): {
+            "lifecycle_stages": [{"id": 12, "name": "Customer"}]
+        },
+        ("PUT", "/contacts/3"): {"contact": {"id": 3}},
+    }
+    sent, outcome = drive(engine(settings=FIND).deliver(message, START), answers)
+    assert [(s.method, s.path, s.body) for s in sent] == [
+        ("GET", "/lookup", None),
+        ("GET", "/selector/lifecycle_stages", None),
+        ("PUT", "/contacts/3", {"contact": {"lifecycle_stage_id": 12}}),
+    ]
+    assert outcome.status == "delivered"
+
+
+def test_a_report_counts_every_warning_and_keeps_the_first_few() -> None:
+    report = Report()
+    for index in range(WARNINGS_KEPT + 2):
+        report.add(Outcome("delivered", f"m-{index}", warnings=[f"a{index}", f"b{index}"]))
+    report.add(Outcome("skipped", "m-x", reason="integrations"))
+    assert report.fields_dropped == 2 * (WARNINGS_KEPT + 2)
+    assert report.first_warnings == [f"{k}{i}" for i in range(WARNINGS_KEPT // 2) for k in "ab"]
+    assert (report.skipped, report.by_reason["integrations"]) == (1, 1)
+
+
+def test_an_activity_on_a_named_record_with_no_owner_anywhere_is_rejected_unsent() -> None:
+    message = {
+        "type": "track",
+        "userId": "u-1",
+        "event": "sales_activity",
+        "context": {"externalId": [{"type": "Deal", "id": 42}]},
+    }
+    sent, outcome = drive(
+        engine(settings=FIND).deliver(message, START),
+        {("GET", "/selector/sales_activity_types"): TYPES},
+    )
+    assert [s.method for s in sent] == ["GET"]  # the activity type, and no POST
+    assert outcome.status == "rejected"
+    assert outcome.reason is not None
+    assert "no owner (tried: properties.ownerId, Settings.owner)" in outcome.reason

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from fake_freshsales import FaultConfig
+from fake_freshsales import FaultConfig, Limits
 from fake_freshsales.harness.faults import FaultDecision, FaultInjector
 
 if TYPE_CHECKING:
@@ -207,3 +208,49 @@ def test_injector_draws_latency_in_range_and_repeats_for_a_seed() -> None:
     assert all(10 <= d.latency_ms <= 50 for d in decisions)
     assert {d.status for d in decisions} == {None, 500, 503}
     assert FaultInjector(None).decide() == FaultDecision()
+
+
+LIMIT_MESSAGE = "Request limit exceeded: {} requests per {} for this account."
+
+
+def limit_headers(response: Any) -> tuple[str | None, ...]:
+    names = ("Limit", "Remaining", "Reset")
+    return tuple(response.headers.get(f"X-RateLimit-{name}") for name in names)
+
+
+def test_an_injected_429_says_the_per_minute_budget_is_spent(make_fake: MakeFake) -> None:
+    # A large hourly budget, as in the report of a 429 that said "2866 s" with 99996 left.
+    fake = make_fake(limits=Limits(hourly=100_000, per_minute=100_000))
+    fake.admin_client.advance_clock(14)  # 46 s to the end of the minute
+    forced = fake.get("/selector/owners", headers={"X-Fake-Fault": "429"})
+    assert (forced.status_code, forced.json) == (
+        429,
+        {"errors": {"code": 429, "message": [LIMIT_MESSAGE.format(100_000, "minute")]}},
+    )
+    assert limit_headers(forced) == ("100000", "0", "46")
+    assert "Retry-After" not in forced.headers
+    fake.admin("POST", "/faults", {"rate": 1.0, "statuses": [429], "seed": 1})
+    drawn = fake.get("/selector/owners")
+    assert (drawn.status_code, limit_headers(drawn)) == (429, ("100000", "0", "46"))
+    assert fake.admin("GET", "/journal").json["journal"][-1]["fault"] == "status"
+    fake.admin("DELETE", "/faults")
+    # Nothing was spent: the next answer tells the budget as it is (on a tie, the hour's).
+    assert limit_headers(fake.get("/selector/owners")) == ("100000", "99999", "3586")
+
+
+def test_an_injected_429_follows_the_accounts_header_switches(make_fake: MakeFake) -> None:
+    fake = make_fake(variants={"retry_after": True, "reset_unit": "epoch"})
+    fake.admin_client.advance_clock(50)
+    forced = fake.get("/selector/owners", headers={"X-Fake-Fault": "429"})
+    start = int(datetime(2026, 1, 1, tzinfo=UTC).timestamp())
+    assert limit_headers(forced) == ("400", "0", str(start + 60))
+    assert forced.headers["Retry-After"] == "10"
+
+
+def test_an_injected_429_with_the_hour_spent_reports_the_hour(make_fake: MakeFake) -> None:
+    fake = make_fake(limits=Limits(hourly=1, per_minute=400))
+    fake.get("/selector/owners")
+    fake.admin_client.advance_clock(60)
+    forced = fake.get("/selector/owners", headers={"X-Fake-Fault": "429"})
+    assert forced.json["errors"]["message"] == [LIMIT_MESSAGE.format(1, "hour")]
+    assert limit_headers(forced) == ("1", "0", "3540")

@@ -5,6 +5,9 @@ import gzip
 import hashlib
 import hmac
 import json
+import sqlite3
+import time
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,6 +17,7 @@ from flask.testing import FlaskClient
 from segment_freshsales.relay.app import create_app
 from segment_freshsales.relay.auth import Auth
 from segment_freshsales.relay.queue import Queue
+from segment_freshsales.segment.tracking_api import MAX_NESTING
 
 WRITE_KEY = "wk-4e1a"
 SECRET = "webhook-secret-77"
@@ -30,7 +34,7 @@ AUTH = basic(WRITE_KEY)
 @pytest.fixture
 def worker() -> SimpleNamespace:
     """What the app reads of the worker."""
-    return SimpleNamespace(alive=True, problem=None, last_error=None)
+    return SimpleNamespace(alive=True, problem=None, last_error=None, failing_since=None)
 
 
 def make_client(queue: Queue, worker: SimpleNamespace, secret: str | None) -> FlaskClient:
@@ -245,7 +249,11 @@ def test_health_and_metrics(client: FlaskClient, queue: Queue, worker: SimpleNam
     response = client.get("/health")
     assert (response.status_code, response.json) == (
         503,
-        {"status": "unhealthy", "problems": ["Freshsales answered 401: the API key is wrong"]},
+        {
+            "status": "unhealthy",
+            "problems": ["Freshsales answered 401: the API key is wrong"],
+            "oldest_queued_seconds": 0,
+        },
     )
     assert client.get("/metrics").json["worker"] == "stopped"  # type: ignore[index]
 
@@ -257,4 +265,131 @@ def test_unknown_routes_and_methods_answer_json(client: FlaskClient) -> None:
     assert wrong.status_code == 405 and wrong.json == {  # type: ignore[comparison-overlap]
         "success": False,
         "error": "The method is not allowed for the requested URL.",
+    }
+
+
+def deep(levels: int) -> bytes:
+    """A track whose properties nest `levels` arrays deep (10,000: 20 KB, within the limits)."""
+    nested = b"[" * levels + b"]" * levels
+    return b'{"userId": "u", "event": "E", "properties": {"p": ' + nested + b"}}"
+
+
+@pytest.mark.parametrize("path", ["/v1/track", "/v1/batch", "/webhook"])
+def test_json_nested_too_deep_is_a_400_that_says_so(
+    queue: Queue, worker: SimpleNamespace, path: str
+) -> None:
+    client = make_client(queue, worker, None)
+    data = deep(10_000)
+    if path == "/v1/batch":
+        data = b'{"batch": [' + data + b"]}"
+    assert 20_000 < len(data) < 32_768
+    response = client.post(path, data=data, headers={**AUTH, "Content-Type": "application/json"})
+    levels = 10_004 if path == "/v1/batch" else 10_002
+    assert (response.status_code, response.json) == (
+        400,
+        {
+            "success": False,
+            "error": f"body: JSON nested {levels} levels deep: at most {MAX_NESTING} levels "
+            "of arrays and objects are accepted",
+        },
+    )
+    assert queue.depth() == 0
+
+
+def signed(body: bytes) -> dict[str, str]:
+    signature = hmac.new(SECRET.encode(), body, hashlib.sha1).hexdigest()
+    return {"Content-Type": "application/json", "X-Signature": signature}
+
+
+def test_a_batch_body_sent_to_the_webhook_is_unpacked_as_v1_batch_does(
+    client: FlaskClient, queue: Queue
+) -> None:
+    body = json.dumps(
+        {
+            "batch": [
+                {"type": "identify", "userId": "u1", "messageId": "w1"},
+                {"type": "track", "userId": "u1", "event": "E", "context": {"ip": "1.1.1.1"}},
+            ],
+            "context": {"locale": "en-US"},
+        }
+    ).encode()
+    response = client.post("/webhook", data=body, headers=signed(body))
+    assert (response.status_code, response.json) == (200, {"success": True})
+    first, second = queued(queue)
+    assert (first["type"], first["messageId"], first["context"]) == (
+        "identify",
+        "w1",
+        {"locale": "en-US"},
+    )
+    assert (second["type"], second["context"]) == ("track", {"ip": "1.1.1.1", "locale": "en-US"})
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ({"batch": {}}, "batch: expected a list of messages"),
+        ({"batch": [{}, 3]}, "batch[1]: expected a JSON object (a Segment message)"),
+        (
+            json.loads(message_of(32769)),
+            "message is 32769 bytes: Segment's limit is 32768 bytes (32 KB)",
+        ),
+    ],
+)
+def test_the_webhook_refuses_what_v1_refuses(
+    client: FlaskClient, queue: Queue, body: Any, error: str
+) -> None:
+    data = json.dumps(body, separators=(",", ":")).encode()
+    response = client.post("/webhook", data=data, headers=signed(data))
+    assert (response.status_code, response.json) == (400, {"success": False, "error": error})
+    assert queue.depth() == 0
+
+
+def age_queue(path: Path, seconds: float) -> None:
+    """Make every queued message `seconds` older, as if received that long before."""
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE messages SET received = received - ?", (seconds,))
+
+
+FAILURE = "GET /lookup: no answer after 6 attempts (ConnectError: [Errno 111] Connection refused)"
+
+
+def test_health_is_degraded_once_deliveries_have_failed_past_the_threshold(
+    queue: Queue, worker: SimpleNamespace, tmp_path: Path
+) -> None:
+    client = make_client(queue, worker, SECRET)
+    client.post("/v1/track", json={"userId": "u", "event": "E"}, headers=AUTH)
+    age_queue(tmp_path / "queue.sqlite", 120)
+    worker.last_error = FAILURE
+    worker.failing_since = time.monotonic() - 30  # failing, but not for a minute yet
+    assert client.get("/health").json == {"status": "ok"}
+    worker.failing_since = time.monotonic() - 90
+    response = client.get("/health")
+    assert (response.status_code, response.json) == (
+        503,
+        {
+            "status": "degraded",
+            "problems": [f"deliveries have failed for 90 s: {FAILURE}"],
+            "oldest_queued_seconds": 120,
+        },
+    )
+    worker.failing_since = None  # a message got another outcome: delivery works again
+    assert client.get("/health").status_code == 200
+
+
+def test_the_health_threshold_is_a_setting_and_a_stopped_worker_is_unhealthy(
+    queue: Queue, worker: SimpleNamespace
+) -> None:
+    app = create_app(queue, worker, Auth(WRITE_KEY), unhealthy_after=5)  # type: ignore[arg-type]
+    client = app.test_client()
+    worker.last_error, worker.failing_since = FAILURE, time.monotonic() - 6
+    assert client.get("/health").json == {
+        "status": "degraded",
+        "problems": [f"deliveries have failed for 6 s: {FAILURE}"],
+        "oldest_queued_seconds": None,
+    }
+    worker.alive, worker.problem = False, "delivery stopped: boom"
+    assert client.get("/health").json == {
+        "status": "unhealthy",
+        "problems": ["delivery stopped: boom", f"deliveries have failed for 6 s: {FAILURE}"],
+        "oldest_queued_seconds": None,
     }

@@ -1,7 +1,10 @@
 """`segment-freshsales serve` as a real process against the fake: concurrent posters, SIGINT,
 and a kill -9 mid-queue followed by a restart that delivers every message exactly once."""
 
+import re
+import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -12,7 +15,7 @@ import httpx
 import pytest
 
 from fake_freshsales import FakeFreshsales
-from tests.processes import Relay
+from tests.processes import Process, Relay, clean_env
 from tests.relay.conftest import owner_email
 
 pytestmark = pytest.mark.slow  # relay processes on sockets
@@ -120,3 +123,47 @@ def test_kill_9_mid_queue_then_restart_delivers_every_message_exactly_once(
         sent = Counter(str(entry["body"]) for entry in fake.admin.journal(method="POST", path=path))
         assert len(sent) == messages and set(sent.values()) == {1}, path
     assert not (state_dir / "dead-letter.jsonl").exists()
+
+
+def test_health_turns_503_when_deliveries_fail_past_the_threshold(tmp_path: Path) -> None:
+    # Port 9 (discard) on loopback: nothing listens, every request is refused.
+    with (tmp_path / "relay.log").open("a") as log, Relay(
+        "http://127.0.0.1:9", "relay-key-5e2f0a9b7c3d1e44", WRITE_KEY, tmp_path / "state", log,
+        "--unhealthy-after", "1",
+    ) as relay:  # fmt: skip
+        assert relay.http.get("/health").json() == {"status": "ok"}
+        relay.post("/v1/track", track(1))
+        deadline = time.monotonic() + 40  # six attempts with backoff: 16 s at the most
+        while (health := relay.http.get("/health")).status_code == 200:
+            assert time.monotonic() < deadline, "still healthy"
+            time.sleep(0.2)
+        body = health.json()
+        assert (health.status_code, body["status"]) == (503, "degraded")
+        [problem] = body["problems"]
+        assert re.fullmatch(
+            r"deliveries have failed for \d+ s: GET /lookup: no answer after 6 attempts "
+            r"\(ConnectError: .*\)",
+            problem,
+        ), problem
+        assert body["oldest_queued_seconds"] >= 1
+        assert relay.metrics()["queue_depth"] == 1  # held, not given up
+        relay.interrupt()
+    assert "relay-key-5e2f0a9b7c3d1e44" not in (tmp_path / "relay.log").read_text()
+
+
+def test_a_port_in_use_exits_1_naming_it_and_leaves_no_state(tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        state = tmp_path / "state"
+        with Process(
+            "segment-freshsales", "serve", "--domain", "acme", "--port", str(port),
+            "--write-key", WRITE_KEY, "--state-dir", str(state),
+            env=clean_env(FRESHSALES_API_KEY="relay-key-5e2f0a9b7c3d1e44"),
+        ) as relay:  # fmt: skip
+            out, err = relay.wait()
+    assert (relay.returncode, out) == (1, "")
+    assert err == (
+        f"segment-freshsales serve: error: cannot listen on 127.0.0.1:{port}: "
+        "Address already in use\n"
+    )
+    assert not state.exists()

@@ -116,7 +116,11 @@ def test_an_outage_holds_the_queue_and_delivery_resumes_in_order(
     fake_freshsales.admin.set_faults(rate=1.0, statuses=[503])
     queue.put([received(0, IDENTIFY), received(0, TRACK)])
     worker = start()
+    assert worker.failing_since is None
+    began = time.monotonic()
     wait_for(lambda: len(fake_freshsales.admin.journal(status=503)) >= 6)  # three rounds of two
+    # Failing since the first failed delivery began, not since it ended.
+    assert worker.failing_since is not None and worker.failing_since - began < 0.5
     assert queue.depth() == 2
     assert queue.counters()["failed"] == 0
     assert not (tmp_path / "dead.jsonl").exists()
@@ -126,6 +130,7 @@ def test_an_outage_holds_the_queue_and_delivery_resumes_in_order(
     fake_freshsales.admin.clear_faults()
     wait_for(lambda: queue.depth() == 0)
     assert queue.counters()["delivered"] == 2
+    assert worker.failing_since is None
     state = fake_freshsales.admin.state()
     assert (len(state["leads"]), len(state["sales_activities"])) == (1, 1)
 

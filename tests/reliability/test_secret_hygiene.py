@@ -15,7 +15,8 @@ from contracts.scenarios import SCENARIOS
 from fake_freshsales import FakeFreshsales
 from segment_freshsales import AuthError, Client
 from segment_freshsales.cli import main
-from tests.processes import Relay
+from segment_freshsales.delivery.redact import REDACTED, scrub
+from tests.processes import Process, Relay, clean_env
 from translator import Settings
 
 CANARY = "canary-KEY-3f9d1c7e5b"
@@ -225,3 +226,65 @@ def test_contract_recording_and_live_verification(
     assert leaks.files(tmp_path) >= len(SCENARIOS)
     leaks.journal(fake)
     assert leaks.found == []
+
+
+@pytest.mark.parametrize(
+    ("secret", "text", "scrubbed"),
+    [
+        # A key is a token of its own where it occurs: a header value, a URL, an echoed body.
+        (CANARY, f"Token token={CANARY}", f"Token token={REDACTED}"),
+        (CANARY, f"GET /lookup?key={CANARY}&f=email", f"GET /lookup?key={REDACTED}&f=email"),
+        (CANARY, f'{{"message": "bad key {CANARY}."}}', f'{{"message": "bad key {REDACTED}."}}'),
+        ("k3y/with+slash=", "GET /x?key=k3y%2Fwith%2Bslash%3D", f"GET /x?key={REDACTED}"),
+        ("-edgy-key_", "x-edgy-key_y", f"x{REDACTED}y"),  # no letter can glue onto a dash
+        # Text that merely holds the key's letters inside a word is left alone.
+        ("k", "GET /lookup", "GET /lookup"),
+        ("k", "GET /lookup?q=k", f"GET /lookup?q={REDACTED}"),
+        ("abc", "abcd xabc abc1 abc", f"abcd xabc abc1 {REDACTED}"),
+        ("", "nothing to find", "nothing to find"),
+    ],
+)  # fmt: skip
+def test_the_key_is_redacted_as_a_whole_token(secret: str, text: str, scrubbed: str) -> None:
+    assert scrub(text, secret) == scrubbed
+
+
+def test_redaction_goes_through_keys_values_and_lists_of_echoed_bodies() -> None:
+    body = {"errors": [f"token {CANARY}", {CANARY: 1, "lookup": None}], "code": 401}
+    assert scrub(body, CANARY) == {
+        "errors": [f"token {REDACTED}", {REDACTED: 1, "lookup": None}],
+        "code": 401,
+    }
+
+
+LEAD = {"type": "identify", "messageId": "m-1", "userId": "u-1", "traits": {"email": "an@x.io"}}
+
+
+def test_a_short_key_no_longer_mangles_what_is_written(tmp_path: Path) -> None:
+    """The library still takes any key (the fakes' tests use `k`): with it, `/lookup` stays.
+    (A word `k` of its own would still go: a key that short is told apart from text by nothing,
+    which is why the command refuses it.)"""
+    dead = tmp_path / "dead.jsonl"
+    with FakeFreshsales(api_key="k") as fake:
+        fake.admin.set_faults(rate=1.0, statuses=[400], seed=1)
+        settings = Settings(domain="acme", api_key="k", base_url=fake.url)
+        with Client(settings, dead_letter=dead) as client:
+            outcome = client.deliver(LEAD)
+    assert outcome.reason == "GET /lookup: 400 Bad Request"
+    [record] = [json.loads(line) for line in dead.read_text().splitlines()]
+    assert record["reason"] == "GET /lookup: 400 Bad Request"
+    assert record["message"] == LEAD | {"timestamp": record["message"]["timestamp"]}
+
+
+@pytest.mark.parametrize("key", ["k", "fifteen-chars-k"])
+def test_the_command_refuses_a_key_too_short_to_be_real(tmp_path: Path, key: str) -> None:
+    events = tmp_path / "events.jsonl"
+    events.write_text(json.dumps(MESSAGES[1]) + "\n")
+    env = clean_env(FRESHSALES_DOMAIN="acme", FRESHSALES_API_KEY=key)
+    with Process("segment-freshsales", "send", str(events), env=env, cwd=tmp_path) as send:
+        out, err = send.wait()
+    assert (send.returncode, out) == (2, "")
+    assert err == (
+        "segment-freshsales send: error: $FRESHSALES_API_KEY is too short to be a Freshsales "
+        "API key: a key has about 22 characters, and at least 16 are required\n"
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["events.jsonl"]

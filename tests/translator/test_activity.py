@@ -234,10 +234,22 @@ def test_without_one_in_the_message_the_person_owner_then_the_settings_owner() -
 
 
 @pytest.mark.parametrize("value", ["abc", True, 0, -3, 1.5, {"id": 1}])
-def test_an_owner_that_is_not_a_user_id_is_an_invalid_event(value: Any) -> None:
+def test_an_owner_that_is_not_a_user_id_is_an_invalid_event_when_strict(value: Any) -> None:
     with pytest.raises(InvalidEvent) as error:
-        owner({"ownerId": value})
+        owner({"ownerId": value}, Settings(domain="acme", api_key="k", strict=True))
     assert error.value.path == "properties.ownerId"
+
+
+@pytest.mark.parametrize("value", ["abc", True, 0, -3, 1.5, {"id": 1}])
+def test_an_owner_that_is_not_a_user_id_is_dropped_for_the_next_source(value: Any) -> None:
+    message = {"type": "track", "userId": "a@b.co", "event": "E", "properties": {"ownerId": value}}
+    plan = translate(message, Settings(domain="acme", api_key="k", owner=7))
+    assert activity(plan)["owner_id"] == {
+        "$owner": [PERSON_OWNER, {"from": "Settings.owner", "value": 7}]
+    }
+    [dropped] = plan.dropped
+    assert dropped.path == "properties.ownerId"
+    assert dropped.reason.startswith("expected ")
 
 
 def test_activity_targets_the_person_step() -> None:

@@ -179,10 +179,19 @@ def test_no_user_means_the_account_alone() -> None:
         (group({"name": "  "}), "traits.name"),
         (group({"name": None}), "traits.name"),
         ({"type": "group", "groupId": "g", "traits": "Acme"}, "traits"),
-        (group({"name": "Acme", "employees": "many"}), "traits.employees"),
     ],
 )
 def test_invalid_groups(message: dict[str, Any], path: str) -> None:
     with pytest.raises(InvalidEvent) as error:
         translate(message, CLASSIC)
     assert error.value.path == path
+
+
+def test_a_wrong_type_is_dropped_or_with_strict_settings_rejected() -> None:
+    message = group({"name": "Acme", "employees": "many", "website": "acme.io"})
+    plan = translate(message, CLASSIC)
+    assert plan.calls[0].body["sales_account"] == {"name": "Acme", "website": "acme.io"}
+    assert [d.path for d in plan.dropped] == ["traits.employees"]
+    with pytest.raises(InvalidEvent) as error:
+        translate(message, Settings(domain="acme", api_key="k", strict=True))
+    assert error.value.path == "traits.employees"

@@ -4,12 +4,13 @@ from typing import Any
 
 import pytest
 
-from translator import InvalidEvent, Plan, Settings, translate
+from translator import Dropped, InvalidEvent, Plan, Settings, translate
 from translator.fields import SEGMENT_IDENTIFY_TRAITS
 
 CLASSIC = Settings(domain="acme", api_key="k")
 SUITE = Settings(domain="acme.myfreshworks.com", api_key="k")
 UPSERTS = Settings(domain="acme", api_key="k", lead_write="upsert", deal_write="upsert")
+STRICT = Settings(domain="acme", api_key="k", strict=True)
 ACCOUNT_ID = {"$ref": "account#/sales_account/id"}
 CONTACT_ID = {"$ref": "person#/contact/id"}
 
@@ -225,11 +226,37 @@ def test_values_are_coerced_losslessly(trait: str, value: Any, field: str, sent:
         ),
     ],
 )
-def test_wrong_types_name_the_trait(trait: str, value: Any, message: str) -> None:
+def test_wrong_types_name_the_trait_when_strict(trait: str, value: Any, message: str) -> None:
     with pytest.raises(InvalidEvent) as error:
-        translate(identify({"email": "a@b.co", trait: value}), CLASSIC)
+        translate(identify({"email": "a@b.co", trait: value}), STRICT)
     assert str(error.value) == message
     assert error.value.path == message.split(":")[0]
+
+
+@pytest.mark.parametrize(
+    ("trait", "value", "reason"),
+    [
+        ("ownerId", "abc", "expected an integer (or a string of digits), got the string 'abc'"),
+        ("firstName", {"a": 1}, "expected a string, got an object"),
+        ("tags", [1, 2], "expected a string or a list of strings, got a list"),
+        ("company", 42, "expected an object or a name, got the number 42"),
+    ],
+)
+def test_a_wrong_type_drops_that_trait_and_sends_the_rest(
+    trait: str, value: Any, reason: str
+) -> None:
+    plan = translate(identify({"email": "a@b.co", "lastName": "Lovelace", trait: value}), CLASSIC)
+    _, lead = lead_step(plan)
+    assert lead == {"email": "a@b.co", "external_id": "u-1", "last_name": "Lovelace"}
+    assert plan.dropped == [Dropped(f"traits.{trait}", reason)]
+    assert plan.ignored == []
+
+
+def test_the_flag_that_chooses_the_record_is_never_dropped() -> None:
+    # fsContact decides lead or contact: guessing would make a twin, so it is still refused.
+    with pytest.raises(InvalidEvent) as error:
+        translate(identify({"email": "a@b.co", "fsContact": "yes"}), CLASSIC)
+    assert error.value.path == "traits.fsContact"
 
 
 @pytest.mark.parametrize("flag", [True, "true", "TRUE", " True "])

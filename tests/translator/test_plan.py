@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from translator import Call, Plan
+from translator import Call, Dropped, Plan
 
 PLAN = Plan(
     calls=[
@@ -98,4 +98,40 @@ def test_optional_parts_are_left_out() -> None:
 )
 def test_malformed_plans(data: object, message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        Plan.from_json(data)
+
+
+def test_dropped_values_and_a_skip_reason_round_trip_and_are_left_out_when_unset() -> None:
+    dropped = Plan(
+        calls=PLAN.calls,
+        dropped=[Dropped("traits.campaignId", "expected an integer, got the string 'x'")],
+    )
+    data = json.loads(json.dumps(dropped.to_json()))
+    assert data["dropped"] == [
+        {"path": "traits.campaignId", "reason": "expected an integer, got the string 'x'"}
+    ]
+    assert "skipped" not in data
+    assert Plan.from_json(data) == dropped
+    skipped = Plan(skipped="integrations")
+    assert skipped.to_json() == {"calls": [], "ignored": [], "skipped": "integrations"}
+    assert Plan.from_json(skipped.to_json()) == skipped
+    assert set(PLAN.to_json()) == {"calls", "ignored"}
+    assert str(dropped.dropped[0]) == "traits.campaignId: expected an integer, got the string 'x'"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"calls": [], "dropped": [{"path": "a"}]}, "plan.dropped"),
+        ({"calls": [], "dropped": "a"}, "plan.dropped"),
+        ({"calls": [], "dropped": [{"path": "a", "reason": ""}]}, "plan.dropped"),
+        ({"calls": [], "skipped": ""}, "plan.skipped"),
+        (
+            {"calls": [{"name": "a", "method": "GET", "path": "/x"}], "skipped": "integrations"},
+            "a skipped plan has no calls",
+        ),
+    ],
+)
+def test_malformed_dropped_and_skipped(data: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
         Plan.from_json(data)

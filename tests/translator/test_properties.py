@@ -14,6 +14,10 @@ CANARY = "canary-key-6f1d2a"
 CLASSIC = Settings(domain="acme", api_key=CANARY)
 SUITE = Settings(domain="acme.myfreshworks.com", api_key=CANARY)
 both_hosts = st.sampled_from([CLASSIC, SUITE])
+STRICT = {
+    settings.domain: Settings(domain=settings.domain, api_key=CANARY, strict=True)
+    for settings in (CLASSIC, SUITE)
+}
 
 # Messages whose known fields hold arbitrary JSON: the translator's every branch meets garbage.
 message_like = st.fixed_dictionaries(
@@ -32,7 +36,9 @@ message_like = st.fixed_dictionaries(
             "groupId",
             "previousId",
             "timestamp",
+            "originalTimestamp",
             "context",
+            "integrations",
         )
     },
 )
@@ -49,14 +55,22 @@ def test_arbitrary_json_raises_only_invalid_event(message: Any, settings: Settin
         assert isinstance(plan, Plan)
 
 
-@given(segment.broken_messages(), both_hosts)
-def test_one_broken_field_is_named(broken: segment.Broken, settings: Settings) -> None:
+@given(segment.broken_messages(), both_hosts, st.booleans())
+def test_one_broken_field_is_named(
+    broken: segment.Broken, settings: Settings, strict: bool
+) -> None:
+    """A broken optional value is dropped and named in plan.dropped, unless the settings are
+    strict; any other broken field rejects the message, naming it."""
+    if strict:
+        settings = STRICT[settings.domain]
     try:
-        translate(broken.message, settings)
+        plan = translate(broken.message, settings)
     except InvalidEvent as error:
         assert error.path == broken.path
+        assert strict or not broken.optional, f"{broken.path} is optional: dropped, not rejected"
     else:
-        raise AssertionError(f"no InvalidEvent for a broken {broken.path}")
+        assert broken.optional and not strict, f"no InvalidEvent for a broken {broken.path}"
+        assert broken.path in [entry.path for entry in plan.dropped]
 
 
 def resolved_email(message: dict[str, Any]) -> str:
@@ -116,5 +130,6 @@ def test_valid_messages_translate_deterministically_and_round_trip(
     text = json.dumps(plan.to_json())
     assert Plan.from_json(json.loads(text)) == plan
     assert CANARY not in text
+    assert plan.dropped == []  # valid values are sent, not dropped
     names = [c.name for c in plan.calls]
     assert len(names) == len(set(names))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from translator import Settings, SettingsError
+from translator import EventRule, Settings, SettingsError
 
 KEY = "sk-canary-0123456789"
 
@@ -168,3 +168,60 @@ def test_write_modes_are_find_or_upsert(setting: str) -> None:
     with pytest.raises(SettingsError) as error:
         Settings(domain="acme", api_key=KEY, **{setting: "guess"})
     assert str(error.value) == f'{setting}: expected "find" or "upsert", got the string \'guess\''
+
+
+def test_event_map_and_strict_default_to_empty_and_false() -> None:
+    settings = Settings(domain="acme", api_key=KEY)
+    assert dict(settings.event_map) == {}
+    assert settings.strict is False
+
+
+def test_the_event_map_is_read_into_rules_and_shown_as_given() -> None:
+    given = {
+        "Trial Started": {"lifecycle_stage": "Trial"},
+        "Plan Upgraded": {"lifecycle_stage_id": 5},
+        "Demo Booked": {"sales_activity_type": "Meeting"},
+        "Call": {"sales_activity_type_id": 9},
+        "Logged": "sales_activity",
+        "Staged": "lifecycle_stage",
+        "Heartbeat": None,
+    }
+    settings = Settings(domain="acme", api_key=KEY, event_map=given, strict=True)
+    assert settings.event_map["Trial Started"] == EventRule("lifecycle_stage", "Trial")
+    assert settings.event_map["Call"] == EventRule("sales_activity", 9)
+    assert settings.event_map["Heartbeat"] == EventRule("ignore")
+    assert {event: rule.to_json() for event, rule in settings.event_map.items()} == given
+    assert "event_map={'Trial Started': {'lifecycle_stage': 'Trial'}" in repr(settings)
+    assert "strict=True" in repr(settings)
+    same = Settings(domain="acme", api_key=KEY, event_map=dict(given), strict=True)
+    assert same == settings and hash(same) == hash(settings)
+    assert settings != Settings(domain="acme", api_key=KEY, strict=True)
+    with pytest.raises(TypeError):
+        settings.event_map["New"] = None  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "event_map",
+    [
+        ["Heartbeat"],
+        {"": None},
+        {"A": "activity"},
+        {"A": {"lifecycle_stage": ""}},
+        {"A": {"lifecycle_stage_id": "5"}},
+        {"A": {"lifecycle_stage_id": True}},
+        {"A": {"sales_activity_type": "Meeting", "lifecycle_stage": "Trial"}},
+        {"A": {"owner": 5}},
+        {"A": 5},
+    ],
+)
+def test_rejected_event_maps_name_the_setting(event_map: object) -> None:
+    with pytest.raises(SettingsError) as error:
+        Settings(domain="acme", api_key=KEY, event_map=event_map)  # type: ignore[arg-type]
+    assert error.value.field == "event_map"
+    assert KEY not in str(error.value)
+
+
+def test_strict_must_be_a_boolean() -> None:
+    with pytest.raises(SettingsError) as error:
+        Settings(domain="acme", api_key=KEY, strict="yes")  # type: ignore[arg-type]
+    assert error.value.field == "strict"
