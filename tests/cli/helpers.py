@@ -47,3 +47,9 @@ TRACK = {
     "event": "Signed Up",
     "timestamp": "2024-05-06T08:01:00.000Z",
 }
+
+
+def send(
+    capsys: pytest.CaptureFixture[str], fake: FakeFreshsales, *args: str
+) -> tuple[int, str, str]:
+    return run(capsys, "send", *args, "--domain", "acme", "--base-url", fake.url)

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from fake_freshsales import FakeFreshsales
-from tests.cli.helpers import owner_email, run, write_lines
+from tests.cli.helpers import run, send, write_lines
 
 IDENTIFY = {
     "type": "identify",
@@ -19,20 +19,6 @@ IDENTIFY = {
 
 def track(event: str, message_id: str) -> dict[str, str]:
     return {"type": "track", "userId": "ada@example.com", "event": event, "messageId": message_id}
-
-
-@pytest.fixture
-def fake(fake_freshsales: FakeFreshsales, monkeypatch: pytest.MonkeyPatch) -> FakeFreshsales:
-    monkeypatch.setenv("FRESHSALES_OWNER", owner_email(fake_freshsales))
-    monkeypatch.setenv("FRESHSALES_API_KEY", fake_freshsales.api_key)
-    monkeypatch.delenv("FRESHSALES_DOMAIN", raising=False)
-    return fake_freshsales
-
-
-def send(
-    capsys: pytest.CaptureFixture[str], fake: FakeFreshsales, *args: str
-) -> tuple[int, str, str]:
-    return run(capsys, "send", *args, "--domain", "acme", "--base-url", fake.url)
 
 
 def test_the_event_map_file_skips_and_maps_events_and_dropped_fields_are_counted(

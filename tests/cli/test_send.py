@@ -8,29 +8,12 @@ import httpx
 import pytest
 
 from fake_freshsales import FakeFreshsales
-from tests.cli.helpers import IDENTIFY, TRACK, owner_email, run, write_lines
+from tests.cli.helpers import IDENTIFY, TRACK, send, write_lines
 from tests.dead_letters import dead_letters
 
 pytestmark = pytest.mark.slow  # the command sends to the fake over a socket
 
 BROKEN_TRACK = {"type": "track", "messageId": "m-broken", "userId": "u-1"}
-
-
-@pytest.fixture
-def fake(fake_freshsales: FakeFreshsales, monkeypatch: pytest.MonkeyPatch) -> FakeFreshsales:
-    """The fake with the activity type tracks are recorded as; its key, and its user as the
-    owner of activities, in the env."""
-    monkeypatch.setenv("FRESHSALES_OWNER", owner_email(fake_freshsales))
-    fake_freshsales.admin.add_activity_type("Segment Event")
-    monkeypatch.setenv("FRESHSALES_API_KEY", fake_freshsales.api_key)
-    monkeypatch.delenv("FRESHSALES_DOMAIN", raising=False)
-    return fake_freshsales
-
-
-def send(
-    capsys: pytest.CaptureFixture[str], fake: FakeFreshsales, *args: str
-) -> tuple[int, str, str]:
-    return run(capsys, "send", *args, "--domain", "acme", "--base-url", fake.url)
 
 
 def test_json_lines_with_a_malformed_line_deliver_the_rest_and_keep_it(
