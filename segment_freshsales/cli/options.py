@@ -78,7 +78,7 @@ def _limits(text: str) -> RateLimits:
     try:
         return RateLimits.parse(text)
     except ValueError as error:
-        raise argparse.ArgumentTypeError(_limits_problem(text) or str(error)) from None
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _event_map(text: str) -> Any:
@@ -94,22 +94,6 @@ def _event_map(text: str) -> Any:
     except SettingsError as error:
         raise argparse.ArgumentTypeError(f"{text}: {error.problem}") from None
     return value or {}  # a file holding null maps nothing
-
-
-def _limits_problem(text: str) -> str | None:
-    """What is wrong with HOURLY/PER_MINUTE numbers that are not positive integers, if that is
-    what is wrong."""
-    parts = text.split("/")
-    if len(parts) != 2:
-        return None
-    for name, part in zip(("HOURLY", "PER_MINUTE"), parts, strict=True):
-        part = part.strip()
-        if part.lstrip("-").isdigit() and not (part.isdigit() and int(part) > 0):
-            return (
-                f"rate limits: {name} must be a positive number of requests, got {part} "
-                f"in {text!r} (HOURLY/PER_MINUTE, such as 1000/400)"
-            )
-    return None
 
 
 def add_account_options(parser: argparse.ArgumentParser) -> None:

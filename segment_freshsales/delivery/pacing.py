@@ -42,12 +42,25 @@ class RateLimits:
     @classmethod
     def parse(cls, text: str) -> RateLimits:
         """`"1000/400"`: requests per hour / per minute."""
-        hourly, sep, per_minute = text.partition("/")
-        if not sep or not hourly.strip().isdigit() or not per_minute.strip().isdigit():
+        parts = text.split("/")
+        if len(parts) != 2:
             raise ValueError(
                 f"rate limits: expected HOURLY/PER_MINUTE such as 1000/400, got {text!r}"
             )
-        return cls(((int(hourly), 3600.0), (int(per_minute), 60.0)))
+        counts = []
+        for name, part in zip(("HOURLY", "PER_MINUTE"), parts, strict=True):
+            part = part.strip()
+            if part.lstrip("-").isdigit() and not (part.isdigit() and int(part) > 0):
+                raise ValueError(
+                    f"rate limits: {name} must be a positive number of requests, got {part} "
+                    f"in {text!r} (HOURLY/PER_MINUTE, such as 1000/400)"
+                )
+            if not part.isdigit():
+                raise ValueError(
+                    f"rate limits: expected HOURLY/PER_MINUTE such as 1000/400, got {text!r}"
+                )
+            counts.append(int(part))
+        return cls(((counts[0], 3600.0), (counts[1], 60.0)))
 
 
 def parse_reset(value: str | None, now_epoch: float) -> float | None:
