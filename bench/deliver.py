@@ -12,8 +12,12 @@ so client and server do not share one interpreter.
    window / the budget), over every window but the last, which the stream's end leaves part
    empty; and whether any 429 came back.
 
+3. With an app token: the throughput stream again, to an account with a tracking API, so tracks
+   and pages become tracking API events and page views: REST and tracking calls per event.
+
 The last line printed is one JSON object with all the figures.
-Targets: api_calls_per_event <= 1.3, http_429 == 0, limit_utilisation >= 0.9.
+Targets: api_calls_per_event <= 1.3, http_429 == 0, limit_utilisation >= 0.9,
+app_token_rest_calls_per_event <= 0.3.
 """
 
 from __future__ import annotations
@@ -44,11 +48,16 @@ USERS = 200
 PER_MINUTE = 400
 KEY = "bench-key-7d2e91"
 PACED_KEY = "paced-key-51c0e8"
+TOKENED_KEY = "tokened-key-9a4c27"
+APP_TOKEN = "bench-app-token-3f8d"
 TYPES = ("Segment Event", "Page View")
 
 
-def throughput(url: str, folder: Path) -> tuple[float, Report]:
-    settings = Settings(domain="acme", api_key=KEY, base_url=url, owner=fake_user("acme"))
+def throughput(url: str, folder: Path, app_token: str | None = None) -> tuple[float, Report]:
+    domain, key = ("acme", KEY) if app_token is None else ("tokened", TOKENED_KEY)
+    settings = Settings(
+        domain=domain, api_key=key, base_url=url, owner=fake_user(domain), app_token=app_token
+    )
     messages = realistic_stream(EVENTS, users=USERS, seed=11)
 
     async def run() -> Report:
@@ -56,7 +65,8 @@ def throughput(url: str, folder: Path) -> tuple[float, Report]:
             settings,
             concurrency=8,
             limits=RateLimits(((10**9, 1.0),)),
-            dead_letter=folder / "throughput.jsonl",
+            tracking_limits=RateLimits(((10**9, 1.0),)),
+            dead_letter=folder / f"throughput-{domain}.jsonl",
         ) as client:
             return await client.deliver_all(messages)
 
@@ -122,16 +132,25 @@ def serve_fake() -> Iterator[str]:
 def main() -> None:
     with TemporaryDirectory() as folder, serve_fake() as url, AdminClient(url) as admin:
         admin.add_account("paced", PACED_KEY, limits=Limits(hourly=10**9, per_minute=PER_MINUTE))
-        for domain in ("acme", "paced"):
+        unlimited = Limits(hourly=10**9, per_minute=10**9)
+        admin.add_account(
+            "tokened",
+            TOKENED_KEY,
+            limits=unlimited,
+            app_token=APP_TOKEN,
+            tracking_limits=unlimited,
+        )
+        for domain in ("acme", "paced", "tokened"):
             for name in TYPES:
                 admin.add_activity_type(name, domain=domain)
         rate, fast = throughput(url, Path(folder))
         utilisation, slow = pacing(url, admin, Path(folder))
-    for name, report in (("throughput", fast), ("pacing", slow)):
+        _, tokened = throughput(url, Path(folder), APP_TOKEN)
+    for name, report in (("throughput", fast), ("pacing", slow), ("app token", tokened)):
         print(
             f"{name}: delivered {report.delivered}, rejected {report.rejected}, "
-            f"failed {report.failed}, {report.api_calls} API calls, "
-            f"statuses {dict(report.by_status)}"
+            f"failed {report.failed}, {report.api_calls} REST API calls, "
+            f"{report.tracking_calls} tracking API calls, statuses {dict(report.by_status)}"
         )
     print(
         json.dumps(
@@ -141,6 +160,8 @@ def main() -> None:
                 "api_calls_per_event": round(fast.api_calls / EVENTS, 3),
                 "http_429": fast.by_status[429] + slow.by_status[429],
                 "limit_utilisation": round(utilisation, 3),
+                "app_token_rest_calls_per_event": round(tokened.api_calls / EVENTS, 3),
+                "app_token_tracking_calls_per_event": round(tokened.tracking_calls / EVENTS, 3),
             }
         )
     )

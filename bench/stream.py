@@ -7,10 +7,11 @@ with company and deal, over a fixed population of users, with the context analyt
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-__all__ = ["realistic_stream"]
+__all__ = ["realistic_stream", "stream"]
 
 EVENTS = [
     ("Signed Up", {"type": "organic", "plan": "trial"}),
@@ -49,9 +50,13 @@ def _context(rng: random.Random, page: str) -> dict[str, Any]:
 
 def realistic_stream(count: int, users: int = 200, seed: int = 7) -> list[dict[str, Any]]:
     """`count` messages over `users` people, the same list for the same arguments."""
+    return list(stream(count, users, seed))
+
+
+def stream(count: int, users: int = 200, seed: int = 7) -> Iterator[dict[str, Any]]:
+    """`realistic_stream`'s messages one at a time, for streams too long to hold."""
     rng = random.Random(seed)
     start = datetime(2026, 5, 1, tzinfo=UTC)
-    messages: list[dict[str, Any]] = []
     for index in range(count):
         user = rng.randrange(users)
         email = f"user{user}@example{user % 17}.com"
@@ -68,10 +73,10 @@ def realistic_stream(count: int, users: int = 200, seed: int = 7) -> list[dict[s
         roll = rng.random()
         if roll < 0.60:
             event, properties = rng.choice(EVENTS)
-            messages.append({**common, "type": "track", "event": event, "properties": properties})
+            yield {**common, "type": "track", "event": event, "properties": properties}
         elif roll < 0.85:
             properties = dict(common["context"]["page"])
-            messages.append({**common, "type": "page", "name": page, "properties": properties})
+            yield {**common, "type": "page", "name": page, "properties": properties}
         else:
             traits: dict[str, Any] = {
                 "email": email,
@@ -92,5 +97,4 @@ def realistic_stream(count: int, users: int = 200, seed: int = 7) -> list[dict[s
                     "website": f"{company.lower()}.com",
                 }
                 traits["deal"] = {"name": f"{company} renewal", "amount": 1200 + user}
-            messages.append({**common, "type": "identify", "traits": traits})
-    return messages
+            yield {**common, "type": "identify", "traits": traits}

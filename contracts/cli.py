@@ -5,7 +5,8 @@
     freshsales-contracts record --base-url URL --api-key-env VAR --scenario NAME
                                 [--redact-pii] [--out DIR]
     freshsales-contracts probe --base-url URL --api-key-env VAR [--api-root PATH]
-                               [--allow-writes] [--allow-burst] [--out FILE]
+                               [--allow-writes] [--allow-burst] [--app-token-env VAR]
+                               [--out FILE]
 
 Exit status: 0 when every check holds, 1 when one fails (or a recording breaks off), 2 for a
 usage error or a malformed contract file, reported on one line.
@@ -80,10 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _api_key(variable: str) -> str:
+def _api_key(variable: str, flag: str = "--api-key-env") -> str:
     key = os.environ.get(variable, "")
     if not key:
-        raise ContractError("--api-key-env", f"environment variable {variable} is not set")
+        raise ContractError(flag, f"environment variable {variable} is not set")
     return key
 
 
@@ -131,7 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "probe":
-            return run_probe(args, _api_key(args.api_key_env), PROG)
+            token_env = args.app_token_env
+            token = None if token_env is None else _api_key(token_env, "--app-token-env")
+            return run_probe(args, _api_key(args.api_key_env), PROG, token)
         return _verify(args) if args.command == "verify" else _record(args)
     except ContractError as error:
         sys.stderr.write(f"{PROG}: {error}\n")

@@ -51,6 +51,8 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _ID_SEGMENT = re.compile(r"(?<=/)(?:\d+|\{[^{}]+\})(?=/|$)")
 CLASSIC_ROOT: Final = "/api"
 SUITE_ROOT: Final = "/crm/sales/api"
+# The Suite host's account URL path: its API root and its tracking API are below it.
+SUITE_ACCOUNT: Final = "/crm/sales"
 # The evidence file's grades, strongest first: an interaction's `confidence` is one of them.
 CONFIDENCE_GRADES: Final = GRADES
 _EVIDENCE_ID = re.compile(r"\bE\d+\b")
@@ -159,8 +161,9 @@ class Interaction:
 
     @property
     def suite(self) -> bool:
-        """Whether it goes to the Suite root (`/crm/sales/api`) rather than the classic `/api`."""
-        return self.request.path.startswith(SUITE_ROOT + "/")
+        """Whether it goes to the Suite host (the root `/crm/sales/api`, or the tracking API at
+        `/crm/sales/track`) rather than the classic one (`/api`, `/track`)."""
+        return self.request.path.startswith(SUITE_ACCOUNT + "/")
 
 
 @dataclass(frozen=True)

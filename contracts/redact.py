@@ -2,7 +2,8 @@
 
 Nothing reaches a file without passing `Redactor.write`: headers are kept by allow-list (so
 Authorization, cookies and anything unforeseen never are), the API key is replaced wherever it
-appears (keys, values, paths, queries, bodies; plain and URL-encoded), and with `pii` emails
+appears (keys, values, paths, queries, bodies; plain and URL-encoded), so is any tracking-API
+`application_token` in a body, and with `pii` emails
 and people's names become stable placeholders (`person1@example.com`, `Name-1`), the same value
 getting the same placeholder in every file of a recording. As a last guard the serialised text
 is searched for the key, and a file that still holds it is not written.
@@ -17,7 +18,13 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote
 
-__all__ = ["KEY_PLACEHOLDER", "REQUEST_HEADERS", "RESPONSE_HEADERS", "Redactor"]
+__all__ = [
+    "APP_TOKEN_PLACEHOLDER",
+    "KEY_PLACEHOLDER",
+    "REQUEST_HEADERS",
+    "RESPONSE_HEADERS",
+    "Redactor",
+]
 
 REQUEST_HEADERS: Final = ("Accept", "Content-Type", "User-Agent")
 RESPONSE_HEADERS: Final = (
@@ -28,6 +35,7 @@ RESPONSE_HEADERS: Final = (
     "Retry-After",
 )
 KEY_PLACEHOLDER: Final = "[api-key]"
+APP_TOKEN_PLACEHOLDER: Final = "[app-token]"
 _EMAIL: Final = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # Fields holding a person's name; display names and the like are built from them.
 _NAME_KEYS: Final = frozenset({"first_name", "last_name"})
@@ -44,6 +52,18 @@ def _strings(value: Any, change: Callable[[str], str], *, keys: bool) -> Any:
         }
     if isinstance(value, list):
         return [_strings(item, change, keys=keys) for item in value]
+    return value
+
+
+def _without_app_tokens(value: Any) -> Any:
+    """`value` with every `application_token` (the tracking API's credential) replaced."""
+    if isinstance(value, dict):
+        return {
+            key: APP_TOKEN_PLACEHOLDER if key == "application_token" else _without_app_tokens(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_without_app_tokens(item) for item in value]
     return value
 
 
@@ -74,7 +94,7 @@ class Redactor:
                 "headers": _allowed(interaction["response"].get("headers", {}), RESPONSE_HEADERS),
             },
         }
-        document = _strings(document, self._without_key, keys=True)
+        document = _strings(_without_app_tokens(document), self._without_key, keys=True)
         if self._pii:
             self._collect_names(document)
             # Keys name fields and are no personal data; the source names the recorded host.

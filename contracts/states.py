@@ -59,9 +59,19 @@ class _Fake:
         self.admin = admin
         self.auth = {"Authorization": f"Token token={api_key}", "Accept": "application/json"}
 
-    def api(self, method: str, path: str, key: str | None = None) -> httpx.Response:
-        headers = self.auth if key is None else {**self.auth, "Authorization": f"Token token={key}"}
-        return self.http.request(method, f"{_API}{path}", headers=headers)
+    def api(
+        self,
+        method: str,
+        path: str,
+        key: str | None = None,
+        *,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        sent = self.auth if key is None else {**self.auth, "Authorization": f"Token token={key}"}
+        return self.http.request(
+            method, f"{_API}{path}", headers={**sent, **(headers or {})}, json=body
+        )
 
 
 def _nothing(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -179,6 +189,39 @@ def _budget_spent(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
     return {"api_key": key}
 
 
+def _queued_job(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
+    """A bulk upsert of contacts with the `emails` given (optionally given the fake's job
+    `fault`, fail or partial); the id of its job."""
+    items = [{"unique_identifier": {"emails": email}, "data": {}} for email in params["emails"]]
+    fault = params.get("fault")
+    headers = None if fault is None else {"X-Fake-Bulk-Fault": fault}
+    response = fake.api("POST", "/contacts/bulk_upsert", body={"contacts": items}, headers=headers)
+    if response.status_code != 202:
+        raise StateError(f"the bulk upsert answered {response.status_code}")
+    url: str = response.json()["job_status_url"]
+    return {"job_id": int(url.rsplit("/", 1)[1])}
+
+
+def _finished_job(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
+    """As `_queued_job`, then the fake clock moved on until the job has run."""
+    values = _queued_job(fake, params)
+    fake.admin.advance_clock(fake.admin.bulk()["job_seconds"])
+    return values
+
+
+def _app_token(fake: _Fake, params: Mapping[str, Any]) -> dict[str, Any]:
+    """A second account whose tracking API takes a fresh token; the request then sends it.
+
+    It follows the switches the first account has now, those the interaction asked for.
+    """
+    current = {name: entry["value"] for name, entry in fake.admin.variants().items()}
+    token = f"contract-app-token-{secrets.token_urlsafe(12)}"
+    fake.admin.add_account(
+        "tracking", f"tracking-{secrets.token_urlsafe(12)}", variants=current, app_token=token
+    )
+    return {"app_token": token}
+
+
 STATES: Final[Mapping[str, StateSpec]] = {
     "no lead with email": StateSpec(("email",), (), _nothing),
     "no contact with email": StateSpec(("email",), (), _nothing),
@@ -202,6 +245,9 @@ STATES: Final[Mapping[str, StateSpec]] = {
     "activity outcome exists": StateSpec(
         ("name",), ("outcome_id",), _entry("sales_activity_outcomes", "outcome_id")
     ),
+    "bulk job queued": StateSpec(("emails",), ("job_id",), _queued_job),
+    "bulk job finished": StateSpec(("emails",), ("job_id",), _finished_job),
+    "app token accepted": StateSpec((), ("app_token",), _app_token),
 }
 
 

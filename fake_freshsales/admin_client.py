@@ -78,6 +78,13 @@ class AdminClient:
         state: dict[str, list[dict[str, Any]]] = self._call("GET", "/state", params=params)
         return state
 
+    def tracking(self, domain: str | None = None) -> dict[str, dict[str, Any]]:
+        """What the tracking API recorded for the account (the first one when no domain), per
+        identifier: `visitors` (merged properties), `events` and `page_views` (lists)."""
+        params = None if domain is None else {"domain": domain}
+        recorded: dict[str, dict[str, Any]] = self._call("GET", "/tracking", params=params)
+        return recorded
+
     def journal(
         self, *, method: str | None = None, path: str | None = None, status: int | None = None
     ) -> list[dict[str, Any]]:
@@ -98,12 +105,25 @@ class AdminClient:
         return now
 
     def set_faults(self, **config: Any) -> dict[str, Any]:
-        """Inject faults (`rate`, `statuses`, `latency_ms`, `drop_connection_rate`, `seed`)."""
+        """Inject faults (`rate`, `statuses`, `latency_ms`, `drop_connection_rate`, `seed`,
+        and for bulk jobs `bulk_fail_rate`, `bulk_partial_rate`)."""
         faults: dict[str, Any] = self._call("POST", "/faults", json=config)["faults"]
         return faults
 
     def clear_faults(self) -> None:
         self._call("DELETE", "/faults")
+
+    def bulk(self) -> dict[str, Any]:
+        """The bulk job settings: `job_seconds`, how long a job waits on the fake clock."""
+        settings: dict[str, Any] = self._call("GET", "/bulk")["bulk"]
+        return settings
+
+    def set_bulk(self, *, job_seconds: float) -> dict[str, Any]:
+        """Set how long bulk jobs queued from now on wait; the settings afterwards."""
+        settings: dict[str, Any] = self._call("POST", "/bulk", json={"job_seconds": job_seconds})[
+            "bulk"
+        ]
+        return settings
 
     def add_custom_field(
         self,
@@ -137,16 +157,21 @@ class AdminClient:
         *,
         limits: Limits | None = None,
         variants: Mapping[str, Any] | None = None,
+        app_token: str | None = None,
+        tracking_limits: Limits | None = None,
     ) -> dict[str, Any]:
         """Add an account (`variants`: values of the switches it does not leave at their
-        defaults, by name); its description, without the key."""
-        limits = limits or Limits()
-        body = {
+        defaults, by name; `app_token`: the token its tracking API takes); its description,
+        without the key or the token."""
+        body: dict[str, Any] = {
             "domain": domain,
             "api_key": api_key,
-            "limits": {"hourly": limits.hourly, "per_minute": limits.per_minute},
+            "limits": _limits(limits or Limits()),
+            "tracking_limits": _limits(tracking_limits or Limits()),
             "variants": dict(variants or {}),
         }
+        if app_token is not None:
+            body["app_token"] = app_token
         account: dict[str, Any] = self._call("POST", "/accounts", json=body)["account"]
         return account
 
@@ -192,6 +217,10 @@ class AdminClient:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _limits(limits: Limits) -> dict[str, int]:
+    return {"hourly": limits.hourly, "per_minute": limits.per_minute}
 
 
 def _by_name(answer: dict[str, Any]) -> dict[str, dict[str, Any]]:

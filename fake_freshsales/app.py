@@ -11,12 +11,20 @@ from flask import Flask
 
 from .config import FakeConfig
 from .harness.backend import Backend
-from .responses import admin, bulk, lookup, pipeline, records, selectors, settings
-from .responses.common import ADMIN_ROOT, CLASSIC_ROOT, EXTENSION, SUITE_ROOT, EntityConverter
+from .responses import admin, bulk, lookup, pipeline, records, search, selectors, settings, tracking
+from .responses.common import (
+    ADMIN_ROOT,
+    CLASSIC_ROOT,
+    CLASSIC_TRACKING,
+    EXTENSION,
+    SUITE_ROOT,
+    SUITE_TRACKING,
+    EntityConverter,
+)
 
 __all__ = ["create_app"]
 
-_API_BLUEPRINTS = (records.bp, bulk.bp, lookup.bp, selectors.bp, settings.bp)
+_API_BLUEPRINTS = (records.bp, bulk.bp, search.bp, lookup.bp, selectors.bp, settings.bp)
 
 
 def _serialised(view: Callable[..., Any], lock: AbstractContextManager[Any]) -> Callable[..., Any]:
@@ -46,6 +54,8 @@ def create_app(config: FakeConfig | None = None) -> Flask:
     for blueprint in _API_BLUEPRINTS:
         app.register_blueprint(blueprint, url_prefix=CLASSIC_ROOT, name=f"classic_{blueprint.name}")
         app.register_blueprint(blueprint, url_prefix=SUITE_ROOT, name=f"suite_{blueprint.name}")
+    app.register_blueprint(tracking.bp, url_prefix=CLASSIC_TRACKING, name="classic_tracking")
+    app.register_blueprint(tracking.bp, url_prefix=SUITE_TRACKING, name="suite_tracking")
     app.register_blueprint(admin.bp, url_prefix=ADMIN_ROOT)
     pipeline.install(app)
     # Every handler runs under the state lock, so a route is one atomic change of the fake.

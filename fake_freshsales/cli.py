@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 from waitress.server import create_server
 
 from .app import create_app
-from .config import AccountConfig, FakeConfig, Limits
+from .config import AccountConfig, FakeConfig, Limits, check_job_seconds
 from .models.variants import VariantError, Variants
 from .server import quiet_injected_drops
 
@@ -40,6 +40,15 @@ def _port(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"expected a port number (0-65535), got {text!r}")
     return int(text)
+
+
+def _job_seconds(text: str) -> float:
+    try:
+        return check_job_seconds(float(text), "--bulk-job-seconds")
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds, 0 or more, got {text!r}"
+        ) from None
 
 
 def _variant(text: str) -> tuple[str, Any]:
@@ -96,6 +105,20 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--domain", default="acme")
     serve.add_argument("--hourly", type=_positive, default=Limits.hourly)
     serve.add_argument("--per-minute", type=_positive, default=Limits.per_minute)
+    serve.add_argument(
+        "--app-token",
+        help="the application token the account's tracking API (/track/...) takes "
+        "(generated when omitted)",
+    )
+    serve.add_argument("--tracking-hourly", type=_positive, default=Limits.hourly)
+    serve.add_argument("--tracking-per-minute", type=_positive, default=Limits.per_minute)
+    serve.add_argument(
+        "--bulk-job-seconds",
+        type=_job_seconds,
+        default=FakeConfig.bulk_job_seconds,
+        metavar="SECONDS",
+        help="how long a bulk upsert job waits before it runs (also POST /_fake/bulk)",
+    )
     serve.add_argument(
         "--variant",
         action="append",
@@ -157,9 +180,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             api_key=args.api_key or secrets.token_urlsafe(24),
             limits=Limits(hourly=args.hourly, per_minute=args.per_minute),
             variants=variants.differences(),
+            app_token=args.app_token or secrets.token_urlsafe(24),
+            tracking_limits=Limits(
+                hourly=args.tracking_hourly, per_minute=args.tracking_per_minute
+            ),
         )
         config = FakeConfig(
-            accounts=(account,), seed_file=args.seed_file, clock_ticks=not args.frozen_clock
+            accounts=(account,),
+            seed_file=args.seed_file,
+            clock_ticks=not args.frozen_clock,
+            bulk_job_seconds=args.bulk_job_seconds,
         )
         app = create_app(config)
     except ValueError as error:  # VariantError included: its message names the switch
@@ -180,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"fake-freshsales serving {url}", flush=True)
         print(f"domain: {account.domain}  api key: {account.api_key}", flush=True)
         print(f"variants: {_spelled(variants)}", flush=True)
+        # After the lines that came first before it had a token: readers expect them in order.
+        print(f"app token: {account.app_token}", flush=True)
         if args.exit_on_stdin_close:  # after the URL: a parent reads it before anything else
             threading.Thread(target=_stop_at_end_of_input, name="stdin-watch", daemon=True).start()
         server.run()

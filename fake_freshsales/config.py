@@ -19,6 +19,7 @@ __all__ = [
     "FaultConfig",
     "Limits",
     "StatusCodes",
+    "check_job_seconds",
 ]
 
 
@@ -58,15 +59,25 @@ class AccountConfig:
     # The uncertain facts this account follows (see fake_freshsales.models.variants); the
     # switches not named keep their defaults. A VariantError names a wrong name or value.
     variants: Mapping[str, Any] = field(default_factory=dict)
+    # The application token of the tracking API (`/track/...`): it picks the account as the
+    # API key does for the REST API. None: no tracking request reaches this account.
+    app_token: str | None = None
+    # [I] The tracking API's limits are unknown: a budget of its own, the REST numbers.
+    tracking_limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
         Variants.from_mapping(self.variants)
+        if self.app_token is not None and (
+            not isinstance(self.app_token, str) or not self.app_token.strip()
+        ):
+            raise ValueError("app_token must be a non-empty string")
 
     def __repr__(self) -> str:
-        # The key is a credential: keep it out of reprs, logs and tracebacks.
+        # The key and the token are credentials: keep them out of reprs, logs and tracebacks.
+        token = None if self.app_token is None else "***"
         return (
-            f"AccountConfig(domain={self.domain!r}, api_key='***', limits={self.limits!r}, "
-            f"variants={dict(self.variants)!r})"
+            f"AccountConfig(domain={self.domain!r}, api_key='***', app_token={token!r}, "
+            f"limits={self.limits!r}, variants={dict(self.variants)!r})"
         )
 
 
@@ -79,6 +90,10 @@ class FaultConfig:
     latency_ms: tuple[int, int] = (0, 0)
     drop_connection_rate: float = 0.0
     seed: int = 0
+    # Bulk upsert jobs that fail (every item refused) or half-fail (every second item refused),
+    # drawn once per `POST /<entity>/bulk_upsert` from a generator of their own.
+    bulk_fail_rate: float = 0.0
+    bulk_partial_rate: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -98,8 +113,23 @@ class StatusCodes:
     delete: int = 200
 
 
+def check_job_seconds(seconds: object, name: str = "bulk_job_seconds") -> float:
+    """A bulk job's delay: a finite number of seconds, 0 or more; else a ValueError naming it."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        raise ValueError(f"{name} must be a number, got {seconds!r}")
+    if not 0 <= seconds < math.inf:
+        raise ValueError(f"{name} must be finite and 0 or more, got {seconds!r}")
+    return float(seconds)
+
+
 def _default_accounts() -> tuple[AccountConfig, ...]:
-    return (AccountConfig(domain="acme", api_key=secrets.token_urlsafe(24)),)
+    return (
+        AccountConfig(
+            domain="acme",
+            api_key=secrets.token_urlsafe(24),
+            app_token=secrets.token_urlsafe(24),
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -131,8 +161,4 @@ class FakeConfig:
             raise ValueError("FakeConfig needs at least one account")
         if self.journal_size < 1:
             raise ValueError("journal_size must be at least 1")
-        seconds = self.bulk_job_seconds
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-            raise ValueError(f"bulk_job_seconds must be a number, got {seconds!r}")
-        if not 0 <= seconds < math.inf:
-            raise ValueError(f"bulk_job_seconds must be finite and 0 or more, got {seconds!r}")
+        check_job_seconds(self.bulk_job_seconds)

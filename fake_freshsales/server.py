@@ -48,9 +48,9 @@ class FakeFreshsales:
         assert fake.admin.state()["contacts"][0]["email"] == "jane@example.com"
     ```
 
-    **Parameters:** `api_key` (generated when None), `domain`, `limits` (hourly and per-minute
-    budgets), `variants` (switches of the uncertain facts, by name, such as
-    `{"custom_fields": "strict", "retry_after": True}`: see
+    **Parameters:** `api_key` and `app_token` (the tracking API's; each generated when None),
+    `domain`, `limits` (hourly and per-minute budgets), `variants` (switches of the uncertain
+    facts, by name, such as `{"custom_fields": "strict", "retry_after": True}`: see
     `fake_freshsales.models.variants`), or a whole `config` instead of those. While it runs,
     `admin` is an `AdminClient` of it.
     """
@@ -63,6 +63,7 @@ class FakeFreshsales:
         variants: Mapping[str, Any] | None = None,
         config: FakeConfig | None = None,
         *,
+        app_token: str | None = None,
         threads: int = 8,
         ready_timeout: float = 10.0,
     ) -> None:
@@ -72,9 +73,10 @@ class FakeFreshsales:
                 api_key=api_key or secrets.token_urlsafe(24),
                 limits=limits or Limits(),
                 variants=dict(variants or {}),
+                app_token=app_token or secrets.token_urlsafe(24),
             )
             config = FakeConfig(accounts=(account,))
-        elif api_key is not None or limits is not None or variants is not None:
+        elif any(value is not None for value in (api_key, limits, variants, app_token)):
             raise ValueError("pass either a config or the account settings, not both")
         self.config = config
         self.app = create_app(config)
@@ -89,6 +91,11 @@ class FakeFreshsales:
     @property
     def api_key(self) -> str:
         return self.config.accounts[0].api_key
+
+    @property
+    def app_token(self) -> str | None:
+        """The application token the first account's tracking API takes."""
+        return self.config.accounts[0].app_token
 
     @property
     def domain(self) -> str:

@@ -13,7 +13,15 @@ from translator import Settings
 
 INTERACTIONS = load_interactions()
 # Options of client() that are the account's Settings rather than the Client's.
-SETTINGS_OPTIONS = ("owner", "lead_write", "deal_write", "event_map", "strict")
+SETTINGS_OPTIONS = (
+    "owner",
+    "lead_write",
+    "deal_write",
+    "event_map",
+    "strict",
+    "app_token",
+    "track_as",
+)
 
 
 class Harness:

@@ -140,21 +140,23 @@ def _text(value: JSON) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+_MESSAGE_ID_PREFIX: Final = "Segment messageId: "
+
+
 def message_id_line(message_id: str) -> str:
     """The last line of the notes of the activity a message with this messageId makes."""
-    return f"Segment messageId: {message_id}"
+    return _MESSAGE_ID_PREFIX + message_id
 
 
 def notes(heading: str, properties: dict[str, JSON], message_id: JSON) -> str:
     """The heading, one `key: value` line per property in the message's order, then the
     messageId line when the message has a messageId."""
+    # A plain loop: notes are written for every activity, and a comprehension costs a call.
     lines = [heading]
-    lines += [
-        f"{key}: {value}" if type(value) is str else f"{key}: {_render(value)}"
-        for key, value in properties.items()
-    ]
+    for key, value in properties.items():
+        lines.append(f"{key}: {value}" if type(value) is str else f"{key}: {_render(value)}")
     if isinstance(message_id, str) and message_id:
-        lines.append(message_id_line(message_id))
+        lines.append(_MESSAGE_ID_PREFIX + message_id)
     return "\n".join(lines)
 
 

@@ -133,18 +133,17 @@ ACCOUNT_ALIASES: Final[Mapping[str, str]] = {
     **_OTHER_NAMES,
 }
 
-# Segment's `address` object (snake_cased keys) → Freshsales' flat address fields.
-ADDRESS_PARTS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "street": "address",
-        "city": "city",
-        "state": "state",
-        "postal_code": "zipcode",
-        "zip": "zipcode",
-        "zipcode": "zipcode",
-        "country": "country",
-    }
-)
+# Segment's `address` object (snake_cased keys) → Freshsales' flat address fields; a plain
+# dict behind a read-only type, as the field tables (`_table`).
+ADDRESS_PARTS: Final[Mapping[str, str]] = {
+    "street": "address",
+    "city": "city",
+    "state": "state",
+    "postal_code": "zipcode",
+    "zip": "zipcode",
+    "zipcode": "zipcode",
+    "country": "country",
+}
 
 CONTACT: Final = Record(
     key="contact",

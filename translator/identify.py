@@ -20,10 +20,11 @@ from translator.fields import (
 )
 from translator.lenient import Drops, drop
 from translator.links import ACCOUNT_ID, deal_step, link_account
-from translator.message import is_email, optional_object, resolve_email, user_id
+from translator.message import optional_object, user_id
 from translator.person import (
     asks_for_contact,
     context_traits,
+    identified_email,
     lead_step,
     person_record,
     upsert,
@@ -64,11 +65,7 @@ def translate_identify(message: dict[str, JSON], settings: Settings, when: str |
             )
         )
 
-    email_path, email_value = person.special.get("email", ("traits.email", None))
-    candidates = [(email_path, email_value)]
-    if is_email(uid.strip()):
-        candidates.append(("userId", uid))
-    email = resolve_email(candidates)
+    email = identified_email(person.special.get("email"), uid)
     if email is None:
         raise InvalidEvent(
             "traits.email",

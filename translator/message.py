@@ -128,12 +128,12 @@ def optional_string(parent: dict[str, JSON], key: str, path: str = "") -> str | 
 def user_id(message: dict[str, JSON]) -> str | None:
     """The userId as a string (numbers are stringified, as Segment's libraries do)."""
     value = message.get("userId")
+    if isinstance(value, str) and value.strip():  # the common case first
+        return value
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    if isinstance(value, str) and value.strip():
-        return value
     raise InvalidEvent("userId", f"expected a non-empty string, got {describe(value)}")
 
 
@@ -171,22 +171,21 @@ def timestamp(message: dict[str, JSON]) -> str | None:
 def iso_datetime(value: JSON, path: str) -> str:
     """`value` (at `path`) as an ISO-8601 date-time in extended format; naive times are made
     UTC ("Z"). An InvalidEvent when it is not one."""
-    parsed = None
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
-            parsed = None
-    if parsed is None or not isinstance(value, str):
-        raise InvalidEvent(
-            path,
-            f"expected an ISO-8601 date-time such as 2026-05-01T10:00:00Z, got {describe(value)}",
-        )
-    # Extended format with an offset is sent as given (formatting a datetime is the slowest
-    # step of a translation); anything else is rewritten in that form.
-    if parsed.tzinfo is not None and value[4:5] == "-" and value[10:11] == "T":
-        return value
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    spec = "milliseconds" if parsed.microsecond else "seconds"
-    return parsed.isoformat(timespec=spec).replace("+00:00", "Z")
+            pass
+        else:
+            # Extended format with an offset is sent as given (formatting a datetime is the
+            # slowest step of a translation); anything else is rewritten in that form.
+            if parsed.tzinfo is not None and value[4:5] == "-" and value[10:11] == "T":
+                return value
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=UTC)
+            spec = "milliseconds" if parsed.microsecond else "seconds"
+            return parsed.isoformat(timespec=spec).replace("+00:00", "Z")
+    raise InvalidEvent(
+        path,
+        f"expected an ISO-8601 date-time such as 2026-05-01T10:00:00Z, got {describe(value)}",
+    )

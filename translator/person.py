@@ -15,6 +15,7 @@ __all__ = [
     "context_traits",
     "create_person",
     "find_person",
+    "identified_email",
     "lead_step",
     "person_record",
     "upsert",
@@ -64,6 +65,17 @@ def user_email(
     ]
     if properties is not None:
         candidates.append(("properties.email", properties.get("email")))
+    return resolve_email(candidates)
+
+
+def identified_email(given: tuple[str, JSON] | None, user_id: str | None) -> str | None:
+    """The email of the person an identify names: the traits' email (`given`: its path in the
+    message and its value), else the userId when it is an email; an InvalidEvent when the
+    traits give something else than an email."""
+    path, value = given or ("traits.email", None)
+    candidates = [(path, value)]
+    if user_id is not None and is_email(user_id.strip()):
+        candidates.append(("userId", user_id))
     return resolve_email(candidates)
 
 

@@ -20,9 +20,13 @@ order; nothing in it is code.
   this one added: the existing ones in their order, each keeping `is_primary`, then the new one
   (primary only when it is the first). When the account is already there, the call holding the
   placeholder is not made: the link exists.
+* `{"$secret": "app_token"}` - the tracking API's application token (`Settings.app_token`),
+  put in by delivery from its Settings: the token never appears in a plan.
 
 A call's **path** may hold `{<call name>#<JSON pointer>}` segments, filled like `$ref`, e.g.
-`/leads/{person#/targetable_id}`.
+`/leads/{person#/targetable_id}`. It is relative to the API root (`Settings.base_url`), except a
+path that starts with `/track/`: a call of the tracking API, sent relative to the account URL
+(`Settings.tracking_url`), e.g. `POST /track/events` (see `translator.tracking`).
 
 **Find calls** look a record up before writing it:
 
@@ -65,6 +69,7 @@ __all__ = [
     "owner_placeholder",
     "path_ref",
     "ref",
+    "secret_placeholder",
 ]
 
 JSON: TypeAlias = Any
@@ -94,6 +99,11 @@ def owner_placeholder(sources: list[tuple[str, JSON]]) -> dict[str, JSON]:
     return {"$owner": [{"from": where, "value": value} for where, value in sources]}
 
 
+def secret_placeholder(name: str) -> dict[str, str]:
+    """A placeholder for a secret of the Settings that delivery puts in (`"app_token"`)."""
+    return {"$secret": name}
+
+
 def link_placeholder(account: JSON, existing: JSON) -> dict[str, JSON]:
     """A placeholder for a contact's accounts (`existing`) with `account` added."""
     return {"$link": account, "to": existing}
@@ -109,7 +119,8 @@ class Call:
          body={"unique_identifier": {"name": "Acme"}, "sales_account": {"name": "Acme"}})
     ```
 
-    `path` is relative to the account's base URL; `query` holds query parameters. A find call
+    `path` is relative to the account's base URL (a `/track/...` path: to its tracking URL);
+    `query` holds query parameters. A find call
     (`GET /lookup`, or a GET with `match`) makes its `found` call when it finds a record and
     its `fallback` call when it does not; `when` makes a call depend on earlier results (see
     the module doc).

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final, Literal, TypeAlias, get_args
+from typing import Any, Final, Literal, TypeAlias, get_args
 from urllib.parse import urlsplit
 
 from translator.errors import SettingsError, describe
 from translator.event_map import EventRule, parse_event_map
 from translator.message import is_email
 
-__all__ = ["DEFAULT_ACTIVITY_TYPES", "Owner", "Settings", "WriteMode"]
+__all__ = ["DEFAULT_ACTIVITY_TYPES", "Owner", "Settings", "TrackAs", "WriteMode"]
 
 CLASSIC_SUFFIX: Final = ".freshsales.io"
 SUITE_SUFFIX: Final = ".myfreshworks.com"
@@ -40,6 +40,10 @@ WriteMode: TypeAlias = Literal["find", "upsert"]
 Owner: TypeAlias = int | str
 """A Freshsales user: their id, or their email."""
 _WRITE_MODES: Final[dict[str, WriteMode]] = {mode: mode for mode in get_args(WriteMode)}
+TrackAs: TypeAlias = Literal["events", "activities"]
+"""What tracks and page views become when there is an app token: tracking API events and page
+views, or sales activities."""
+_TRACK_AS: Final[dict[str, TrackAs]] = {choice: choice for choice in get_args(TrackAs)}
 
 
 class Settings:
@@ -77,10 +81,22 @@ class Settings:
     * **strict** - reject a message when one of its optional values cannot be sent (a trait
       `lifecycleStageId: "abc"`); by default that value is dropped, listed in `Plan.dropped`,
       and the rest delivered.
+    * **app_token** - the application token of the account's tracking API (`/track/...`, at
+      `tracking_url`); a secret like the API key, never shown by `repr`, `str` or errors, and
+      never put in a plan (plans hold `{"$secret": "app_token"}`). With it, tracks and page
+      views go to the tracking API (see `translator.tracking`) unless `track_as` says
+      otherwise.
+    * **track_as** - with an app token, `"events"` (default): a track becomes a tracking API
+      event and a page or screen a page view; `"activities"`: sales activities, as without one.
+
+    `tracking_url` is the account URL the tracking API hangs off: `https://acme.freshsales.io`,
+    `https://acme.myfreshworks.com/crm/sales`, or with a `base_url` that URL without its final
+    `/api` (`http://127.0.0.1:8080/crm/sales/api` → `http://127.0.0.1:8080/crm/sales`).
     """
 
     __slots__ = (
         "_api_key",
+        "_app_token",
         "base_url",
         "deal_write",
         "domain",
@@ -92,6 +108,9 @@ class Settings:
         "strict",
         "suite",
         "track_activity_type",
+        "track_as",
+        "tracking_url",
+        "tracks_to_api",
     )
 
     domain: str
@@ -105,7 +124,13 @@ class Settings:
     deal_write: WriteMode
     event_map: Mapping[str, EventRule]
     strict: bool
+    track_as: TrackAs
+    tracking_url: str
+    tracks_to_api: bool
+    """Whether tracks and page views go to the tracking API: an app token, and `track_as`
+    "events" (worked out once: every track and page asks)."""
     _api_key: str
+    _app_token: str | None
 
     def __init__(
         self,
@@ -121,6 +146,8 @@ class Settings:
         deal_write: WriteMode = "find",
         event_map: Mapping[str, object] | None = None,
         strict: bool = False,
+        app_token: str | None = None,
+        track_as: TrackAs = "events",
     ) -> None:
         host, suite = _parse_domain(domain)
         set_ = object.__setattr__
@@ -130,6 +157,7 @@ class Settings:
         root = SUITE_ROOT if suite else CLASSIC_ROOT
         url = f"https://{host}{root}" if base_url is None else _check_base_url(base_url, root)
         set_(self, "base_url", url)
+        set_(self, "tracking_url", _without_api_root(url))
         for name, value in (
             ("track_activity_type", track_activity_type),
             ("page_activity_type", page_activity_type),
@@ -143,11 +171,46 @@ class Settings:
         if not isinstance(strict, bool):
             raise SettingsError("strict", f"expected true or false, got {describe(strict)}")
         set_(self, "strict", strict)
+        set_(self, "_app_token", _check_app_token(app_token))
+        track = _TRACK_AS.get(track_as) if isinstance(track_as, str) else None
+        if track is None:
+            raise SettingsError(
+                "track_as", f'expected "events" or "activities", got {describe(track_as)}'
+            )
+        set_(self, "track_as", track)
+        set_(self, "tracks_to_api", app_token is not None and track == "events")
 
     @property
     def api_key(self) -> str:
         """The API key, for the one place that builds the Authorization header."""
         return self._api_key
+
+    def replace(self, **changes: object) -> Settings:
+        """These settings with some changed, checked as new ones are:
+        `settings.replace(track_as="activities")`. A TypeError names an unknown setting."""
+        given: dict[str, object] = {
+            "domain": self.domain,
+            "api_key": self._api_key,
+            "base_url": self.base_url,
+            **self.activity_type_settings,
+            "owner": self.owner,
+            "lead_write": self.lead_write,
+            "deal_write": self.deal_write,
+            "event_map": {event: rule.to_json() for event, rule in self.event_map.items()},
+            "strict": self.strict,
+            "app_token": self._app_token,
+            "track_as": self.track_as,
+        }
+        unknown = changes.keys() - given.keys()
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+        merged: dict[str, Any] = {**given, **changes}  # checked by the constructor
+        return Settings(**merged)
+
+    @property
+    def app_token(self) -> str | None:
+        """The tracking API's application token, for the one place that puts it in a body."""
+        return self._app_token
 
     @property
     def activity_type_settings(self) -> dict[str, str]:
@@ -182,7 +245,9 @@ class Settings:
             f"screen_activity_type={self.screen_activity_type!r}, owner={self.owner!r}, "
             f"lead_write={self.lead_write!r}, deal_write={self.deal_write!r}, "
             f"event_map={ {e: r.to_json() for e, r in self.event_map.items()}!r}, "
-            f"strict={self.strict!r})"
+            f"strict={self.strict!r}, "
+            f"app_token={None if self._app_token is None else '***'!r}, "
+            f"track_as={self.track_as!r})"
         )
 
     __str__ = __repr__
@@ -230,6 +295,23 @@ def _check_base_url(base_url: object, root: str) -> str:
         )
     path = parts.path.rstrip("/")
     return f"{parts.scheme}://{parts.netloc}{path or root}"
+
+
+def _without_api_root(base_url: str) -> str:
+    """The account URL of an API root URL: `base_url` without its final `/api`. Both roots end
+    so: `/api` hangs off the classic account URL (the host), `/crm/sales/api` off the Suite
+    one (`<host>/crm/sales`, where its tracking API is, and where the fake serves it)."""
+    return base_url.removesuffix(CLASSIC_ROOT)
+
+
+def _check_app_token(app_token: object) -> str | None:
+    if app_token is None:
+        return None
+    if not isinstance(app_token, str) or not _API_KEY.fullmatch(app_token):
+        raise SettingsError(
+            "app_token", "expected a non-empty token of printable ASCII characters without spaces"
+        )
+    return app_token
 
 
 def _check_type_name(setting: str, value: object) -> str:

@@ -1,6 +1,7 @@
 """track → what its event means (`translator.event_map`): a sales activity built from its
-properties, a change of lifecycle stage, nothing (skipped), or, for most events, an activity of
-the track type."""
+properties, a change of lifecycle stage, nothing (skipped), or, for most events, an event of
+the tracking API (`translator.tracking`, with an app token) or else an activity of the track
+type."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from translator.lifecycle import translate_lifecycle_stage
 from translator.plan import JSON, Plan
 from translator.sales_activity import translate_sales_activity
 from translator.settings import Settings
+from translator.tracking import tracked_event
 
 __all__ = ["translate_track"]
 
@@ -22,6 +24,10 @@ def translate_track(message: dict[str, JSON], settings: Settings, when: str | No
         raise InvalidEvent("event", "expected the event name, a non-empty string")
     rule = event_rule(event, settings.event_map)
     if rule is None:
+        if settings.tracks_to_api:
+            plan = tracked_event(message, settings, event)
+            if plan is not None:
+                return plan
         return translate_event(message, settings, when, event)
     if rule.kind == "sales_activity":
         return translate_sales_activity(message, settings, when, event, rule.value)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
 
 from translator.coerce import coerce, coerce_custom
 from translator.errors import InvalidEvent, child, describe
@@ -27,7 +26,6 @@ from translator.lenient import Drops, drop
 from translator.plan import JSON
 
 __all__ = [
-    "SNAKE_NAMES",
     "Mapped",
     "map_traits",
     "object_trait",
@@ -39,39 +37,44 @@ __all__ = [
 _WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
-class _SnakeNames(dict[str, str]):
-    """snake_case names by key, worked out on first sight: trait keys repeat from message to
-    message, and a dict lookup costs a fraction of the regex (or even of a function call)."""
-
-    def __missing__(self, key: str) -> str:
-        name = key if key.islower() else _WORD_START.sub("_", key).lower()
-        if len(self) < _SNAKE_NAMES_KEPT:
-            self[key] = name
-        return name
-
-
-_SNAKE_NAMES_KEPT = 4096
-SNAKE_NAMES: Final = _SnakeNames()
-_SNAKE = SNAKE_NAMES.__getitem__
+# Memos of what depends only on keys, which repeat from message to message. They are plain
+# dicts, read by subscript (a dict subclass with `__missing__` is read through a slow generic
+# path); each keeps at most _KEPT entries, so that a stream of odd keys cannot fill the memory.
+_KEPT = 4096
+_SNAKE_NAMES: dict[str, str] = {}
 
 
 def snake_case(key: str) -> str:
     """camelCase to snake_case: `firstName` → `first_name`, `EMAIL` → `email`."""
-    return SNAKE_NAMES[key]
+    try:
+        return _SNAKE_NAMES[key]
+    except KeyError:
+        name = key if key.islower() else _WORD_START.sub("_", key).lower()
+        if len(_SNAKE_NAMES) < _KEPT:
+            _SNAKE_NAMES[key] = name
+        return name
 
 
 def spelled(holder: dict[str, JSON], name: str) -> tuple[str, JSON] | None:
     """(key, value) of the key of `holder` that is `name` in snake_case; the key spelled
     exactly so wins over other spellings, else the later one."""
-    # Most holders do not spell `name` at all, and a scan in C settles that at a third of
-    # the cost of the loop below.
-    if name not in map(_SNAKE, holder):
-        return None
-    found: tuple[str, JSON] | None = None
-    for key, value in holder.items():
-        if SNAKE_NAMES[key] == name and (found is None or found[0] != name):
-            found = (key, value)
-    return found
+    # By the holder's keys: holders from one source have the same keys, message after message.
+    shape = (tuple(holder), name)
+    try:
+        key = _SPELLINGS[shape]
+    except KeyError:
+        key = None
+        for candidate in holder:
+            if snake_case(candidate) == name and key != name:
+                key = candidate
+        # Only small holders are kept: their keys are part of the memo's key.
+        if len(holder) <= _SHAPE_KEYS_KEPT and len(_SPELLINGS) < _KEPT:
+            _SPELLINGS[shape] = key
+    return None if key is None else (key, holder[key])
+
+
+_SHAPE_KEYS_KEPT = 32
+_SPELLINGS: dict[tuple[tuple[str, ...], str], str | None] = {}
 
 
 def spelled_all(holder: dict[str, JSON], names: frozenset[str]) -> dict[str, tuple[str, JSON]]:
@@ -79,7 +82,7 @@ def spelled_all(holder: dict[str, JSON], names: frozenset[str]) -> dict[str, tup
     some key of `holder` spells."""
     found: dict[str, tuple[str, JSON]] = {}
     for key, value in holder.items():
-        name = SNAKE_NAMES[key]
+        name = snake_case(key)
         if name in names and (name not in found or found[name][0] != name):
             found[name] = (key, value)
     return found
@@ -132,11 +135,14 @@ def map_traits(
     field of `record`. Values that cannot be coerced go to `drops` (None: they raise).
     """
     mapped = Mapped({}, {}, {}, [], set())  # literals: the default factories cost a call each
-    fields, aliases, exact, snake = record.fields, record.aliases, mapped.exact, SNAKE_NAMES
+    fields, aliases, exact, snake = record.fields, record.aliases, mapped.exact, _SNAKE_NAMES
     # The loop is the hottest code of a translation: standard fields, the common case, are
     # tried first (no caller's special key is a standard field), and the steps are inlined.
     for key, value in traits.items():
-        name = snake[key]
+        try:
+            name = snake[key]
+        except KeyError:
+            name = snake_case(key)
         target = aliases.get(name, name)
         kind = fields.get(target)
         if kind is not None and not (target == "address" and isinstance(value, dict)):
@@ -183,7 +189,7 @@ def _map_address(
 ) -> None:
     """Spread Segment's address object over the record's flat address fields."""
     for key, value in address.items():
-        target = ADDRESS_PARTS.get(SNAKE_NAMES[key])
+        target = ADDRESS_PARTS.get(snake_case(key))
         kind = fields.get(target) if target else None
         if target is None or kind is None:
             mapped.ignored.append(prefix + key)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from translator.activity import translate_activity
 from translator.errors import InvalidEvent, describe
 from translator.group import translate_group
 from translator.identify import translate_identify
@@ -15,6 +14,7 @@ from translator.message import (
     timestamp,
     user_id,
 )
+from translator.page import translate_page
 from translator.plan import JSON, Plan
 from translator.settings import Settings
 from translator.track import translate_track
@@ -40,8 +40,8 @@ def _alias(message: dict[str, JSON], settings: Settings, when: str | None) -> Pl
 _HANDLERS: dict[str, Callable[[dict[str, JSON], Settings, str | None], Plan]] = {
     "identify": translate_identify,
     "track": translate_track,
-    "page": translate_activity,
-    "screen": translate_activity,
+    "page": translate_page,
+    "screen": translate_page,
     "group": translate_group,
     "alias": _alias,
 }

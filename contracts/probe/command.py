@@ -1,7 +1,8 @@
 """`freshsales-contracts probe`: its flags, and the run that prints the table and the profile.
 
     freshsales-contracts probe --base-url URL --api-key-env VAR [--api-root PATH]
-                               [--allow-writes] [--allow-burst] [--out profile.json]
+                               [--allow-writes] [--allow-burst] [--app-token-env VAR]
+                               [--out profile.json]
 
 Exit status: 0 when the probe ran (a switch that differs from the fake's default is a finding,
 not a failure), 1 when the account could not be reached or refused the key, 2 for a usage error.
@@ -47,13 +48,23 @@ def add_probe_parser(commands: argparse._SubParsersAction[Any]) -> None:
         help="spend the rest of the rate budget (at most 500 requests) to see one 429",
     )
     command.add_argument(
+        "--app-token-env",
+        metavar="VAR",
+        help="environment variable with the application token: with --allow-writes, one test "
+        "event is posted to the tracking API to see whether the account has it",
+    )
+    command.add_argument(
         "--out", type=Path, metavar="FILE", help="write the observed switches as a --profile"
     )
 
 
-def run_probe(args: argparse.Namespace, api_key: str, prog: str) -> int:
+def run_probe(
+    args: argparse.Namespace, api_key: str, prog: str, app_token: str | None = None
+) -> int:
     """Probe, print the table, write the profile; the exit status. Nothing printed carries
-    the key: server texts are shown as they came, so it is masked should one echo it."""
+    the key or the token: server texts are shown as they came, so they are masked should one
+    echo them."""
+    secrets = (api_key, app_token)
     try:
         report = probe(
             args.base_url,
@@ -61,12 +72,13 @@ def run_probe(args: argparse.Namespace, api_key: str, prog: str) -> int:
             api_root=args.api_root,
             allow_writes=args.allow_writes,
             allow_burst=args.allow_burst,
+            app_token=app_token,
         )
     except ProbeError as error:
         lines = [f"{prog}: {error}", *(f"test record not deleted: {x}" for x in error.leftovers)]
-        sys.stderr.write(_masked("\n".join(lines) + "\n", api_key))
+        sys.stderr.write(_masked("\n".join(lines) + "\n", *secrets))
         return 1
-    sys.stdout.write(_masked(render(report), api_key))
+    sys.stdout.write(_masked(render(report), *secrets))
     if args.out is not None:
         try:
             write_profile(report, args.out)
@@ -76,7 +88,10 @@ def run_probe(args: argparse.Namespace, api_key: str, prog: str) -> int:
     return 0
 
 
-def _masked(text: str, api_key: str) -> str:
-    # A last guard only (nothing the probe composes holds the key); a toy key such as "k"
+def _masked(text: str, *secrets: str | None) -> str:
+    # A last guard only (nothing the probe composes holds a secret); a toy key such as "k"
     # would mask ordinary letters.
-    return text.replace(api_key, KEY_PLACEHOLDER) if len(api_key) >= _MASKABLE else text
+    for secret in secrets:
+        if secret is not None and len(secret) >= _MASKABLE:
+            text = text.replace(secret, KEY_PLACEHOLDER)
+    return text

@@ -16,6 +16,7 @@ from contracts.probe import reads
 from contracts.probe.burst import retry_after
 from contracts.probe.observation import Observation, missed
 from contracts.probe.session import ProbeError, Session, api_root
+from contracts.probe.tracking import tracking_api
 from contracts.probe.writes import WRITE_FACTS, write_checks
 from fake_freshsales.models.variants import VARIANT_NAMES
 
@@ -48,6 +49,7 @@ def probe(
     timeout: float = 30.0,
     sleep: Callable[[float], None] = time.sleep,
     bulk_timeout: float = 60.0,
+    app_token: str | None = None,
 ) -> ProbeReport:
     """Observe each switch of `fake_freshsales.models.variants` on the account at `base_url`.
 
@@ -58,7 +60,8 @@ def probe(
 
     `api_root` overrides the root the host implies (`/crm/sales/api` on Suite hosts, else
     `/api`); `transport` replaces the network (an `httpx.WSGITransport` of the fake); `sleep`
-    waits out a 429 and paces the bulk job's polls, for at most `bulk_timeout` seconds.
+    waits out a 429 and paces the bulk job's polls, for at most `bulk_timeout` seconds;
+    `app_token` (with `allow_writes`) lets it post one event to the tracking API.
     ContractError for a bad URL or root; ProbeError when the account cannot be reached or
     refuses the key.
     """
@@ -68,7 +71,9 @@ def probe(
     )
     leftovers: list[str] = []
     try:
-        found = _observe(session, leftovers, allow_writes, allow_burst, sleep, bulk_timeout)
+        found = _observe(
+            session, leftovers, allow_writes, allow_burst, sleep, bulk_timeout, app_token
+        )
     except ProbeError as error:
         raise ProbeError(str(error), tuple(leftovers)) from None
     finally:
@@ -92,6 +97,7 @@ def _observe(
     allow_burst: bool,
     sleep: Callable[[float], None],
     bulk_timeout: float,
+    app_token: str | None,
 ) -> dict[str, Observation]:
     owners = reads.check_key(session)
     observations = [
@@ -106,6 +112,7 @@ def _observe(
         )
     else:
         observations += [missed(fact, "needs --allow-writes") for fact in WRITE_FACTS]
+    observations.append(tracking_api(session, app_token, allow_writes=allow_writes))
     # Last: a burst leaves the account without budget until its window resets.
     observations.append(retry_after(session, allow_burst=allow_burst))
     return {o.fact: o for o in observations}

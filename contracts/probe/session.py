@@ -176,8 +176,21 @@ class Session:
             waits += 1
             self._sleep(reset_wait(answer.headers, time.time()))
 
+    def track(self, path: str, body: Any) -> Answer:
+        """POST a tracking-API body (its token inside) to `path` on this origin, without the
+        API key; its rate headers, a budget of their own, are not kept."""
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        return self._send("POST", path, {}, headers, body, keep_rate=False)
+
     def _send(
-        self, method: str, path: str, query: Mapping[str, str], headers: dict[str, str], body: Any
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        headers: dict[str, str],
+        body: Any,
+        *,
+        keep_rate: bool = True,
     ) -> Answer:
         try:
             exchange = send(self._http, method, path, query=query, headers=headers, body=body)
@@ -188,7 +201,7 @@ class Session:
                 f"{type(error).__name__}: {error}"
             ) from None
         answer = Answer(method, path, exchange.status, exchange.headers, exchange.body)
-        if "X-RateLimit-Remaining" in answer.headers:
+        if keep_rate and "X-RateLimit-Remaining" in answer.headers:
             self.rate = answer.headers
         return answer
 

@@ -78,6 +78,10 @@ class Backend:
                 raise bad_request("Domain has already been taken")
             if any(account.config.api_key == config.api_key for account in self._accounts):
                 raise bad_request("API key has already been taken")
+            if config.app_token is not None and any(
+                account.config.app_token == config.app_token for account in self._accounts
+            ):
+                raise bad_request("Application token has already been taken")
             account = Account(config, index=len(self._accounts))
             self._accounts.append(account)
             return account
@@ -88,6 +92,16 @@ class Backend:
             for account in self._accounts:
                 # Constant-time comparison: the fake should not teach a timing side channel.
                 if hmac.compare_digest(account.config.api_key.encode(), wanted):
+                    return account
+        return None
+
+    def account_for_app_token(self, token: str) -> Account | None:
+        """The account whose tracking API takes this application token."""
+        wanted = token.encode()
+        with self.lock:
+            for account in self._accounts:
+                known = account.config.app_token
+                if known is not None and hmac.compare_digest(known.encode(), wanted):
                     return account
         return None
 

@@ -9,6 +9,7 @@ from http import HTTPStatus
 from typing import Any
 
 from ..config import FaultConfig
+from ..models.bulk import JOB_FAIL, JOB_FAULTS, JOB_PARTIAL
 from ..models.errors import bad_request
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "error_status",
     "parse_fault_config",
     "parse_forced",
+    "parse_forced_job",
 ]
 
 DROP = "drop"
@@ -63,6 +65,14 @@ def parse_forced(header: str) -> FaultDecision:
     return FaultDecision(status=status)
 
 
+def parse_forced_job(header: str) -> str:
+    """The `X-Fake-Bulk-Fault` header of a bulk upsert: `fail` or `partial`."""
+    text = header.strip().lower()
+    if text not in JOB_FAULTS:
+        raise bad_request(f"X-Fake-Bulk-Fault must be one of: {', '.join(JOB_FAULTS)}.")
+    return text
+
+
 def _rate(data: Mapping[str, Any], key: str) -> float:
     value = data.get(key, 0.0)
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
@@ -74,7 +84,15 @@ def parse_fault_config(data: object) -> FaultConfig:
     """Validate the body of `POST /_fake/faults`."""
     if not isinstance(data, Mapping):
         raise bad_request("The fault configuration must be a JSON object.")
-    known = {"rate", "statuses", "latency_ms", "drop_connection_rate", "seed"}
+    known = {
+        "rate",
+        "statuses",
+        "latency_ms",
+        "drop_connection_rate",
+        "seed",
+        "bulk_fail_rate",
+        "bulk_partial_rate",
+    }
     unknown = sorted(set(data) - known)
     if unknown:
         raise bad_request(f"Unknown fault setting {unknown[0]}.")
@@ -95,12 +113,17 @@ def parse_fault_config(data: object) -> FaultConfig:
     seed = data.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise bad_request("seed must be an integer.")
+    bulk_fail, bulk_partial = _rate(data, "bulk_fail_rate"), _rate(data, "bulk_partial_rate")
+    if bulk_fail + bulk_partial > 1:
+        raise bad_request("bulk_fail_rate and bulk_partial_rate must add up to 1 at most.")
     return FaultConfig(
         rate=_rate(data, "rate"),
         statuses=tuple(status for status in checked if status is not None),
         latency_ms=(latency[0], latency[1]),
         drop_connection_rate=_rate(data, "drop_connection_rate"),
         seed=seed,
+        bulk_fail_rate=bulk_fail,
+        bulk_partial_rate=bulk_partial,
     )
 
 
@@ -111,6 +134,8 @@ def describe(config: FaultConfig) -> dict[str, Any]:
         "latency_ms": list(config.latency_ms),
         "drop_connection_rate": config.drop_connection_rate,
         "seed": config.seed,
+        "bulk_fail_rate": config.bulk_fail_rate,
+        "bulk_partial_rate": config.bulk_partial_rate,
     }
 
 
@@ -126,7 +151,10 @@ class FaultInjector:
 
     def configure(self, config: FaultConfig | None) -> None:
         self._config = config
-        self._random = random.Random(config.seed if config else 0)
+        seed = config.seed if config else 0
+        self._random = random.Random(seed)
+        # A generator of their own: bulk jobs leave the n-th request's fate as it was.
+        self._jobs = random.Random(f"bulk-{seed}")
 
     def decide(self) -> FaultDecision:
         config = self._config
@@ -143,3 +171,15 @@ class FaultInjector:
         if status_draw < config.rate:
             return FaultDecision(status=status, latency_ms=latency)
         return FaultDecision(latency_ms=latency)
+
+    def decide_job(self) -> str | None:
+        """The fault of one bulk upsert's job (`fail`, `partial`), or None."""
+        config = self._config
+        if config is None:
+            return None
+        draw = self._jobs.random()
+        if draw < config.bulk_fail_rate:
+            return JOB_FAIL
+        if draw < config.bulk_fail_rate + config.bulk_partial_rate:
+            return JOB_PARTIAL
+        return None

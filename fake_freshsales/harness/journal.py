@@ -6,12 +6,21 @@ import threading
 from collections import deque
 from typing import Any, Protocol
 
-__all__ = ["HeaderLookup", "Journal", "kept_headers"]
+__all__ = ["HeaderLookup", "Journal", "kept_headers", "redacted_body"]
 
 REDACTED = "[REDACTED]"
 # Only these request headers are kept; anything unlisted (cookies, proxies' headers, ...) can
 # never leak into a journal that tests print or store.
-KEPT_HEADERS = ("Authorization", "Content-Type", "Accept", "User-Agent", "X-Fake-Fault")
+KEPT_HEADERS = (
+    "Authorization",
+    "Content-Type",
+    "Accept",
+    "User-Agent",
+    "X-Fake-Fault",
+    "X-Fake-Bulk-Fault",
+)
+# The tracking API's credential travels in the body.
+SECRET_BODY_KEYS = ("application_token",)
 
 
 class HeaderLookup(Protocol):
@@ -27,6 +36,13 @@ def kept_headers(headers: HeaderLookup) -> dict[str, str]:
     if "Authorization" in kept:
         kept["Authorization"] = REDACTED
     return kept
+
+
+def redacted_body(body: Any) -> Any:
+    """A request body with the credentials it carries replaced."""
+    if not isinstance(body, dict) or not any(key in body for key in SECRET_BODY_KEYS):
+        return body
+    return {key: REDACTED if key in SECRET_BODY_KEYS else value for key, value in body.items()}
 
 
 class Journal:

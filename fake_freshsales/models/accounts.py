@@ -13,6 +13,7 @@ from .fields import Choice, CustomField, CustomType, settings_type
 from .ratelimit import RateLimiter
 from .selectors import Selectors
 from .store import IdSequence, RecordStore
+from .tracking import Tracking
 from .variants import Variants
 
 # Each account numbers its records in its own band of large ids (reference §1: ids such as
@@ -43,6 +44,9 @@ class Account:
         }
         self.store = RecordStore()
         self.limiter = RateLimiter(config.limits)
+        self.tracking = Tracking()
+        # [I] Whether tracking posts spend the REST budget is not known: they get their own.
+        self.tracking_limiter = RateLimiter(config.tracking_limits)
         self.selectors = Selectors(self.new_aux_id, self.user)
         self._standard_ids = {
             (entity.plural, spec.name): self.new_aux_id()

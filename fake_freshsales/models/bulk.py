@@ -7,7 +7,7 @@ that happens (when it is due) and how it is reported (`GET /job_statuses/<id>`).
 
 from __future__ import annotations
 
-from collections import deque
+import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -16,25 +16,43 @@ from typing import Any, Final
 from . import operations
 from .accounts import Account
 from .entities import Entity
-from .errors import ApiError, bad_request, type_invalid
+from .errors import BODY_NOT_OBJECT, ApiError, bad_request, missing, type_invalid
 from .rendering import timestamp
 from .store import IdSequence
 
-__all__ = ["MAX_ITEMS", "QUEUED_MESSAGE", "BulkJob", "BulkQueue", "ItemResult"]
+__all__ = [
+    "JOB_FAIL",
+    "JOB_FAULTS",
+    "JOB_PARTIAL",
+    "MAX_ITEMS",
+    "NOT_PROCESSED",
+    "QUEUED_MESSAGE",
+    "BulkJob",
+    "BulkQueue",
+    "ItemResult",
+]
 
 # The answer's message is a claim (a generated spec); the per-request ceiling is inferred [I].
 QUEUED_MESSAGE: Final = "Bulk upsert has been queued."
 MAX_ITEMS: Final = 100
 QUEUED: Final = "queued"
+# Faults a job can be given (the fake's fault injection): every item refused, or every
+# second one (the items at odd places: a one-item job then completes).
+JOB_FAIL: Final = "fail"
+JOB_PARTIAL: Final = "partial"
+JOB_FAULTS: Final = (JOB_FAIL, JOB_PARTIAL)
+# [I] No real per-record refusal of a bulk job was found; this reads as a transient failure
+# that a client may retry one record at a time.
+NOT_PROCESSED: Final = "Record could not be processed. Please try again."
 
 
 def _items_of(entity: Entity, body: object) -> list[Any]:
     """The items of `{"<plural>": [...]}`; each is checked when the job runs, not now."""
     if not isinstance(body, dict):
-        raise bad_request(operations.BODY_NOT_OBJECT)
+        raise bad_request(BODY_NOT_OBJECT)
     items = body.get(entity.plural)
     if items is None:
-        raise bad_request(operations.missing(entity.plural))
+        raise bad_request(missing(entity.plural))
     if not isinstance(items, list):
         raise bad_request(type_invalid(entity.plural))
     if not 1 <= len(items) <= MAX_ITEMS:
@@ -88,6 +106,8 @@ class BulkJob:
     classic: bool
     created_at: float
     due_at: float
+    # One of JOB_FAULTS when the job was given a fault, else None.
+    fault: str | None = None
     results: list[ItemResult] | None = field(default=None)
 
     @property
@@ -103,6 +123,9 @@ class BulkJob:
         """Apply every item in order, as one single upsert each, at the time the job was due."""
         results = []
         for index, item in enumerate(self.items):
+            if self._refused(index):
+                results.append(ItemResult(index, None, (NOT_PROCESSED,)))
+                continue
             try:
                 record, _created = operations.upsert(
                     self.account,
@@ -116,6 +139,9 @@ class BulkJob:
             else:
                 results.append(ItemResult(index, record.id))
         self.results = results
+
+    def _refused(self, index: int) -> bool:
+        return self.fault == JOB_FAIL or (self.fault == JOB_PARTIAL and index % 2 == 1)
 
     def describe(self, zone: tzinfo, *, per_record: bool) -> dict[str, Any]:
         """The job as `GET /job_statuses/<id>` answers it; `per_record` adds each item's result
@@ -145,18 +171,25 @@ class BulkJob:
 
 class BulkQueue:
     """Every bulk job of the fake, numbered from 1; a job runs once the clock reaches its due
-    time, `delay` seconds after it was queued."""
+    time, `delay` seconds after it was queued (a new delay applies to jobs queued after it)."""
 
     def __init__(self, delay: float) -> None:
-        self._delay = delay
+        self.delay = delay
         self._new_id = IdSequence(1)
         self._jobs: dict[int, BulkJob] = {}
-        # Jobs not yet run. The delay is fixed and the clock never goes back, so jobs fall due
-        # in the order they were queued: the first one is always the next to run.
-        self._pending: deque[BulkJob] = deque()
+        # Jobs not yet run, by due time then id: a shorter delay set later may make a newer
+        # job fall due first.
+        self._pending: list[tuple[float, int]] = []
 
     def queue(
-        self, account: Account, entity: Entity, body: object, *, now: float, classic: bool
+        self,
+        account: Account,
+        entity: Entity,
+        body: object,
+        *,
+        now: float,
+        classic: bool,
+        fault: str | None = None,
     ) -> BulkJob:
         items = _items_of(entity, body)  # before an id is drawn: a refusal leaves no gap
         job = BulkJob(
@@ -166,16 +199,18 @@ class BulkQueue:
             items=items,
             classic=classic,
             created_at=now,
-            due_at=now + self._delay,
+            due_at=now + self.delay,
+            fault=fault,
         )
         self._jobs[job.id] = job
-        self._pending.append(job)
+        heapq.heappush(self._pending, (job.due_at, job.id))
         return job
 
     def run_due(self, now: float) -> None:
-        """Run the jobs due by `now`, in the order they were queued."""
-        while self._pending and self._pending[0].due_at <= now:
-            self._pending.popleft().run()
+        """Run the jobs due by `now`, in the order they fall due (queued order on a tie)."""
+        while self._pending and self._pending[0][0] <= now:
+            _due, job_id = heapq.heappop(self._pending)
+            self._jobs[job_id].run()
 
     def find(self, account: Account, job_id: int) -> BulkJob | None:
         """The job, if it is this account's: another account's job does not exist for it."""

@@ -6,6 +6,7 @@ from typing import Any
 
 # [I] No real answer to an unknown route was found; kept short and generic.
 ROUTE_NOT_FOUND = "Not found."
+BODY_NOT_OBJECT = "The request body must be a JSON object."
 
 
 class ApiError(Exception):
@@ -22,6 +23,11 @@ class ApiError(Exception):
 
 def bad_request(*messages: str) -> ApiError:
     return ApiError(400, *messages)
+
+
+def missing(param: str) -> str:
+    """[I] Rails' ActionController::ParameterMissing text; Freshsales is a Rails app."""
+    return f"param is missing or the value is empty: {param}"
 
 
 def not_found(label: str) -> ApiError:

@@ -29,10 +29,12 @@ from .entities import (
     available,
 )
 from .errors import (
+    BODY_NOT_OBJECT,
     bad_request,
     blank,
     invalid_link,
     invalid_param,
+    missing,
     route_not_found,
     type_invalid,
 )
@@ -40,7 +42,6 @@ from .fields import Kind, humanize
 from .records import Record, apply, set_identifier
 from .validation import Patch, invalid_email, is_email, is_int, validate
 
-BODY_NOT_OBJECT = "The request body must be a JSON object."
 # Seen live (E3).
 DEAL_NAME_EMPTY = "Deal name can't be empty"
 SUITE_EMAIL_NEEDED = "Need to fill this Email"
@@ -54,11 +55,6 @@ PER_PAGE_MAX = 100
 SEED_ORDER = (SALES_ACCOUNTS, *(e for e in ALL_ENTITIES if e is not SALES_ACCOUNTS))
 # Links whose refusal E3 saw worded unlike invalid_link's pattern.
 _LINK_MESSAGES = {"deal_stage_id": "Deal stage doesn't exist"}
-
-
-def missing(param: str) -> str:
-    """[I] Rails' ActionController::ParameterMissing text; Freshsales is a Rails app."""
-    return f"param is missing or the value is empty: {param}"
 
 
 def check_entity(entity: Entity, *, classic: bool) -> None:

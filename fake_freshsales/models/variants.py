@@ -151,6 +151,16 @@ class Variants:
         "inferred",
         ("E4",),
     )
+    tracking_api: bool = _switch(
+        True,
+        (False,),
+        "The account answers the tracking API (/track/visitors, /track/events, "
+        "/track/page_views, with the application token) on both hosts (else 404 as an unknown "
+        "route): Freshworks' own Ruby SDK posts there on the classic host; the Suite account "
+        "URL is a claim.",
+        "official",
+        ("api",),
+    )
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> Variants:

@@ -1,5 +1,5 @@
-"""The admin API under /_fake: reset, state, journal, accounts, variants, fields, clock, seed,
-faults.
+"""The admin API under /_fake: reset, state, tracking, journal, accounts, variants, fields,
+clock, seed, faults, bulk.
 
 No auth, but only loopback clients are answered (see the pipeline). Admin calls are never
 rate-limited, faulted or journaled.
@@ -12,12 +12,12 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from ..config import AccountConfig, Limits
+from ..config import AccountConfig, Limits, check_job_seconds
 from ..harness.faults import describe, parse_fault_config
 from ..models import operations
 from ..models.accounts import describe_custom_field
 from ..models.entities import ALL_ENTITIES, BY_PLURAL
-from ..models.errors import bad_request, type_invalid
+from ..models.errors import BODY_NOT_OBJECT, bad_request, type_invalid
 from ..models.rendering import Renderer
 from ..models.validation import is_number
 from ..models.variants import VariantError
@@ -31,7 +31,7 @@ bp = Blueprint("admin", __name__)
 def _object(allowed: set[str]) -> Mapping[str, Any]:
     body = json_body()
     if not isinstance(body, dict):
-        raise bad_request(operations.BODY_NOT_OBJECT)
+        raise bad_request(BODY_NOT_OBJECT)
     unknown = sorted(set(body) - allowed)
     if unknown:
         raise bad_request(f"Unknown setting {unknown[0]}.")
@@ -60,6 +60,14 @@ def state() -> Response:
     return respond({e.plural: renderer.many(account.store.all(e)) for e in ALL_ENTITIES})
 
 
+@bp.get("/tracking")
+def tracking() -> Response:
+    """What the tracking API recorded for the account, per identifier."""
+    fake = backend()
+    account = fake.account_for_domain(request.args.get("domain"))
+    return respond(account.tracking.describe(fake.clock.isoformat))
+
+
 @bp.get("/journal")
 def journal() -> Response:
     status = request.args.get("status")
@@ -75,10 +83,7 @@ def journal() -> Response:
 
 @bp.post("/accounts")
 def add_account() -> Response:
-    body = _object({"domain", "api_key", "limits", "variants"})
-    limits = body.get("limits", {})
-    if not isinstance(limits, dict) or set(limits) - {"hourly", "per_minute"}:
-        raise bad_request("limits must be an object with hourly and per_minute.")
+    body = _object({"domain", "api_key", "limits", "variants", "app_token", "tracking_limits"})
     variants = body.get("variants", {})
     if not isinstance(variants, dict):
         raise bad_request(type_invalid("variants"))
@@ -86,19 +91,34 @@ def add_account() -> Response:
         config = AccountConfig(
             domain=_string(body, "domain"),
             api_key=_string(body, "api_key"),
-            limits=Limits(**limits),
+            limits=_limits(body, "limits"),
             variants=variants,
+            app_token=_string(body, "app_token") if "app_token" in body else None,
+            tracking_limits=_limits(body, "tracking_limits"),
         )
     except ValueError as error:  # a bad limit, or a VariantError naming the switch
         raise bad_request(str(error)) from None
     account = backend().add_account(config)
+    # The key and the token are not repeated: the answer may be printed or logged.
     described = {
         "domain": account.domain,
-        "limits": {"hourly": config.limits.hourly, "per_minute": config.limits.per_minute},
+        "limits": _described_limits(config.limits),
+        "tracking_limits": _described_limits(config.tracking_limits),
         "variants": account.variants.as_dict(),
         "user": account.user,
     }
     return respond({"account": described}, 201)
+
+
+def _limits(body: Mapping[str, Any], key: str) -> Limits:
+    limits = body.get(key, {})
+    if not isinstance(limits, dict) or set(limits) - {"hourly", "per_minute"}:
+        raise bad_request(f"{key} must be an object with hourly and per_minute.")
+    return Limits(**limits)
+
+
+def _described_limits(limits: Limits) -> dict[str, int]:
+    return {"hourly": limits.hourly, "per_minute": limits.per_minute}
 
 
 def _variants(domain: object) -> Response:
@@ -115,7 +135,7 @@ def variants() -> Response:
 def set_variants() -> Response:
     body = json_body()
     if not isinstance(body, dict):
-        raise bad_request(operations.BODY_NOT_OBJECT)
+        raise bad_request(BODY_NOT_OBJECT)
     values = {name: value for name, value in body.items() if name != "domain"}
     account = backend().account_for_domain(body.get("domain"))
     try:
@@ -202,6 +222,27 @@ def set_faults() -> Response:
 def clear_faults() -> Response:
     backend().faults.configure(None)
     return _faults()
+
+
+def _bulk() -> Response:
+    return respond({"bulk": {"job_seconds": backend().bulk.delay}})
+
+
+@bp.get("/bulk")
+def bulk() -> Response:
+    return _bulk()
+
+
+@bp.post("/bulk")
+def set_bulk() -> Response:
+    """Set how long a bulk job waits on the fake clock; jobs already queued keep their time."""
+    body = _object({"job_seconds"})
+    try:
+        seconds = check_job_seconds(body.get("job_seconds"), "job_seconds")
+    except ValueError as error:
+        raise bad_request(str(error)) from None
+    backend().bulk.delay = seconds
+    return _bulk()
 
 
 @bp.get("/openapi.json")

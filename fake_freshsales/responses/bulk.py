@@ -2,12 +2,16 @@
 
 Jobs run lazily: before every request (API or admin), under the state lock, the jobs the fake
 clock has reached are run, so any answer that reads an account sees their records.
+
+A job may be given a fault: forced by the `X-Fake-Bulk-Fault` header (`fail`, `partial`) of
+its bulk upsert, or drawn from the fault config's `bulk_fail_rate` and `bulk_partial_rate`.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from ..harness.faults import parse_forced_job
 from ..models import bulk, operations
 from ..models.entities import Entity
 from ..models.errors import route_not_found
@@ -26,8 +30,11 @@ def bulk_upsert(entity: Entity) -> Response:
     # The route exists where the single upsert's does (leads: the leads_upsert switch), and
     # that is settled before the body is read, as for the single upsert.
     operations.check_upsert(call.account, entity, classic=call.classic)
+    body = json_body()
+    forced = request.headers.get("X-Fake-Bulk-Fault")
+    fault = parse_forced_job(forced) if forced is not None else call.backend.faults.decide_job()
     job = call.backend.bulk.queue(
-        call.account, entity, json_body(), now=call.now, classic=call.classic
+        call.account, entity, body, now=call.now, classic=call.classic, fault=fault
     )
     root = CLASSIC_ROOT if call.classic else SUITE_ROOT
     url = f"{request.host_url.rstrip('/')}{root}/job_statuses/{job.id}"

@@ -18,6 +18,10 @@ from ..models.rendering import Renderer
 
 CLASSIC_ROOT = "/api"
 SUITE_ROOT = "/crm/sales/api"
+# The tracking API hangs off the account URL, not the API root: `/track/...` on the classic
+# host (CODE), `/crm/sales/track/...` on the Suite host (CLAIM).
+CLASSIC_TRACKING = "/track"
+SUITE_TRACKING = "/crm/sales/track"
 ADMIN_ROOT = "/_fake"
 EXTENSION = "fake_freshsales"
 INVALID_JSON = "The request body is not valid JSON."
@@ -30,6 +34,10 @@ def under(path: str, root: str) -> bool:
 
 def is_api_path(path: str) -> bool:
     return under(path, CLASSIC_ROOT) or under(path, SUITE_ROOT)
+
+
+def is_tracking_path(path: str) -> bool:
+    return under(path, CLASSIC_TRACKING) or under(path, SUITE_TRACKING)
 
 
 def backend() -> Backend:
@@ -67,12 +75,14 @@ def api_call() -> ApiCall:
 def json_body() -> Any:
     """The parsed body; an empty body counts as `{}` (Rails reads it as no params) [I].
 
-    The API refuses a body sent as anything but JSON (E3); the admin API does not care.
+    The API refuses a body sent as anything but JSON (E3), and [I] so does the tracking API;
+    the admin API does not care.
     """
     data = request.get_data(cache=True)
     if not data.strip():
         return {}
-    if is_api_path(request.path) and request.mimetype != "application/json":
+    checked = is_api_path(request.path) or is_tracking_path(request.path)
+    if checked and request.mimetype != "application/json":
         raise bad_request(NOT_JSON_MEDIA_TYPE)
     try:
         return orjson.loads(data)

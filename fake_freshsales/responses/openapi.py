@@ -22,10 +22,12 @@ from ..models.entities import (
     Entity,
 )
 from ..models.fields import Field, Kind
-from ..models.operations import LOOKUP_KEYS
+from ..models.operations import LOOKUP_KEYS, PER_PAGE_MAX
+from ..models.search import SEARCHABLE
 from ..models.selectors import NAMES as SELECTOR_NAMES
+from ..models.tracking import TRACKING_KINDS
 from ..models.variants import SPECS, Variants, describe
-from .common import CLASSIC_ROOT, SUITE_ROOT
+from .common import CLASSIC_ROOT, CLASSIC_TRACKING, SUITE_ROOT, SUITE_TRACKING
 
 __all__ = ["build_openapi"]
 
@@ -457,6 +459,81 @@ def _lookup_paths(entities: list[Entity]) -> Schema:
     }
 
 
+def _search_paths() -> Schema:
+    """POST /filtered_search/<contact|sales_account>: the rules the fake supports."""
+    paths: Schema = {}
+    for entity, attributes in SEARCHABLE.items():
+        rule = {
+            "type": "object",
+            "required": ["attribute", "operator", "value"],
+            "properties": {
+                "attribute": {"type": "string", "enum": list(attributes)},
+                "operator": {"type": "string", "enum": ["is", "is_in"]},
+                "value": {
+                    "oneOf": [_STRING, {"type": "array", "minItems": 1, "items": _STRING}],
+                    "description": "One string for `is`, a list of them for `is_in`.",
+                },
+            },
+        }
+        body = {
+            "type": "object",
+            "required": ["filter_rule"],
+            "properties": {
+                "filter_rule": {"type": "array", "minItems": 1, "items": rule},
+                "page": {"type": "integer", "minimum": 1},
+                "per_page": {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX},
+            },
+        }
+        answer = _object(
+            {entity.plural: {"type": "array", "items": _ref(entity.model)}, "meta": _ref("Meta")}
+        )
+        paths[f"/filtered_search/{entity.singular}"] = {
+            "post": _operation(
+                f"The {entity.plural} matching every rule, as GET /{entity.plural}/{{id}} "
+                "renders them",
+                _responses({200: answer}, 400),
+                requestBody={"required": True, "content": _json(body)},
+            )
+        }
+    return paths
+
+
+def _tracking_paths() -> Schema:
+    """The tracking API at the account URL of both hosts; its token travels in the body."""
+    refused = {"description": "Unknown application token.", "content": _json(_ERRORS_REF)}
+    absent = {
+        "description": "No such route: the tracking_api variant is false.",
+        "content": _json(_ERRORS_REF),
+    }
+    paths: Schema = {}
+    for kind, (key, required) in TRACKING_KINDS.items():
+        tracked: Schema = {"type": "object", "additionalProperties": True}
+        if required is not None:
+            tracked["required"] = [required]
+            tracked["properties"] = {required: {"type": "string", "minLength": 1, "pattern": r"\S"}}
+        body = {
+            "type": "object",
+            "required": ["application_token", "identifier", *((key,) if required else ())],
+            "properties": {
+                "application_token": _STRING,
+                "sdk": _STRING,
+                "identifier": {"type": "string", "minLength": 1, "pattern": r"\S"},
+                key: tracked,
+            },
+        }
+        responses = _responses({200: _object({})}, 400)
+        responses["401"], responses["404"] = refused, absent
+        operation = _operation(
+            f"Track {kind.replace('_', ' ')} (application token in the body, no API key)",
+            responses,
+            requestBody={"required": True, "content": _json(body)},
+            security=[],
+        )
+        for root in (CLASSIC_TRACKING, SUITE_TRACKING):
+            paths[f"{root}/{kind}"] = {"post": operation}
+    return paths
+
+
 def _root_paths(codes: StatusCodes, *, classic: bool) -> Schema:
     entities = [e for e in CRM_ENTITIES if classic or not e.classic_only]
     tag = "Classic" if classic else "Suite"
@@ -503,6 +580,7 @@ def _root_paths(codes: StatusCodes, *, classic: bool) -> Schema:
         ),
     }
     paths.update(_lookup_paths(entities))
+    paths.update(_search_paths())
     paths["/selector/{name}"] = {
         "get": _operation(
             "A picklist (owners answer as users)",
@@ -657,7 +735,8 @@ def build_openapi(codes: StatusCodes) -> Schema:
             "version": "1",
             "description": (
                 "The Freshsales REST API as the fake serves it, under the classic root /api "
-                "and the Suite root /crm/sales/api (no leads there). Injected faults answer "
+                "and the Suite root /crm/sales/api (no leads there), and the tracking API at "
+                "the account URL of each host. Injected faults answer "
                 "any error status with the Errors body. Answers that depend on a switch of "
                 "the account (x-fake-variants, set through POST /_fake/variants) are "
                 "documented in every form the switch allows."
@@ -668,6 +747,7 @@ def build_openapi(codes: StatusCodes) -> Schema:
         "paths": {
             **_root_paths(codes, classic=True),
             **_root_paths(codes, classic=False),
+            **_tracking_paths(),
         },
         "components": _components(),
     }

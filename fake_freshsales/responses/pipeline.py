@@ -8,6 +8,11 @@ then the route. Injected faults and 429s change no state and consume no budget; 
 The 401 body and the rate-limit headers follow the account's switches (`auth_error_body`,
 `reset_unit`, `retry_after`); a key that names no account answers as the default (first)
 account's switches say.
+
+Tracking posts (`/track/...`, `/crm/sales/track/...`) carry no key: the application token in
+their body picks the account, as the key does for the API. They go through the same steps
+with a budget of their own [I]; before the token, a route the account's `tracking_api` switch
+takes away answers 404 (a token that names no account: the default account's switch).
 """
 
 from __future__ import annotations
@@ -23,10 +28,10 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from ..harness.faults import INJECTED_429_SPENDS, FaultDecision, InjectedDrop, parse_forced
-from ..harness.journal import kept_headers
+from ..harness.journal import kept_headers, redacted_body
 from ..models.errors import ApiError, route_not_found
 from ..models.ratelimit import RateLimiter, WindowState
-from .common import ADMIN_ROOT, backend, is_api_path, respond, under
+from .common import ADMIN_ROOT, backend, is_api_path, is_tracking_path, respond, under
 
 # The two 401 bodies of the auth_error_body switch: the one seen live on the web routes (E3),
 # and [I] the errors envelope every other Freshsales error uses.
@@ -34,6 +39,8 @@ AUTH_ERROR_BODIES: dict[str, Any] = {
     "login": {"login": "failed", "message": None},
     "errors": ApiError(401, "Login failed.").body(),
 }
+# [I] No real refusal of a tracking post was found: the errors envelope, naming the token.
+APP_TOKEN_REFUSED = "Invalid application token."
 LOOPBACK_ONLY = "The admin API answers loopback clients only."
 SERVER_ERROR = "Internal server error."
 TOKEN_PREFIX = "Token token="
@@ -67,8 +74,21 @@ def _authenticate() -> Response | None:
         # [I] No account is known, so the default account's switch picks the body.
         style = fake.account_for_domain(None).variants.auth_error_body
         return respond(AUTH_ERROR_BODIES[style], 401)
-    g.account = account
+    g.account, g.limiter = account, account.limiter
     return None
+
+
+def _identify_tracker() -> None:
+    """Pick the account of a tracking post by its application token (then `g.account`)."""
+    fake = backend()
+    body = _request_body()
+    token = body.get("application_token") if isinstance(body, dict) else None
+    account = fake.account_for_app_token(token) if isinstance(token, str) and token else None
+    if not (account or fake.account_for_domain(None)).variants.tracking_api:
+        raise route_not_found()
+    if account is None:
+        raise ApiError(401, APP_TOKEN_REFUSED)
+    g.account, g.limiter = account, account.tracking_limiter
 
 
 def _fault() -> FaultDecision:
@@ -97,11 +117,14 @@ def _before() -> Response | None:
         if not _is_local(request.remote_addr):
             raise ApiError(403, LOOPBACK_ONLY)
         return None
-    if not is_api_path(request.path):
+    if is_tracking_path(request.path):
+        _identify_tracker()
+    elif is_api_path(request.path):
+        refused = _authenticate()
+        if refused is not None:
+            return refused
+    else:
         return None
-    refused = _authenticate()
-    if refused is not None:
-        return refused
     decision = _fault()
     if decision.latency_ms:
         time.sleep(decision.latency_ms / 1000)
@@ -116,7 +139,7 @@ def _before() -> Response | None:
         raise ApiError(decision.status, HTTPStatus(decision.status).phrase)
     fake = backend()
     with fake.lock:
-        allowed = g.account.limiter.try_consume(fake.clock.now())
+        allowed = g.limiter.try_consume(fake.clock.now())
     if not allowed:
         raise _limit_refusal()
     return None
@@ -125,7 +148,7 @@ def _before() -> Response | None:
 def _reported_window() -> WindowState:
     """The window the headers report: the tightest, counting an injected 429's as spent."""
     fake = backend()
-    limiter: RateLimiter = g.account.limiter
+    limiter: RateLimiter = g.limiter
     with fake.lock:
         return limiter.tightest(fake.clock.now(), spent=g.get("spent"))
 
@@ -168,7 +191,7 @@ def _journal(response: Response) -> None:
             "path": request.path,
             "query": request.args.to_dict(),
             "headers": kept_headers(request.headers),
-            "body": _request_body(),
+            "body": redacted_body(_request_body()),
             "status": None if fault == "drop" else response.status_code,
             "response": g.get("payload"),
             "account": account.domain if account else None,

@@ -16,9 +16,11 @@ from segment_freshsales.cli.summary import NOT_JSON, Tally, kind_of
 from segment_freshsales.delivery.async_client import AsyncClient
 from segment_freshsales.delivery.client import Client
 from segment_freshsales.delivery.deadletter import DeadLetters
+from segment_freshsales.delivery.dedupe import DEFAULT_DEDUPE_WINDOW
 from segment_freshsales.delivery.errors import AuthError
-from segment_freshsales.delivery.outcome import Outcome
+from segment_freshsales.delivery.outcome import Outcome, Report
 from segment_freshsales.delivery.pacing import RateLimits
+from segment_freshsales.delivery.people import DEFAULT_CACHE_SIZE, People
 from translator.settings import Settings
 
 __all__ = ["DeliveryOptions", "Run", "deliver"]
@@ -32,6 +34,15 @@ class DeliveryOptions:
     limits: RateLimits
     concurrency: int = 1
     dedupe_path: Path | None = None
+    cache_size: int = DEFAULT_CACHE_SIZE
+    dedupe_window: float = DEFAULT_DEDUPE_WINDOW
+    bulk_size: int | None = None  # identifies of contacts in bulk jobs of this many; None: not
+    tracking_limits: RateLimits | None = None  # the tracking API's, with an app token
+
+    @property
+    def bulk(self) -> dict[str, Any]:
+        """deliver_all's bulk arguments."""
+        return {} if self.bulk_size is None else {"bulk": True, "bulk_size": self.bulk_size}
 
 
 @dataclass
@@ -41,6 +52,7 @@ class Run:
     tally: Tally = field(default_factory=Tally)
     stopped: str | None = None  # AuthError's text, or the signal's
     interrupt: KeyboardInterrupt | None = None  # Ctrl-C or SIGTERM (stopping.Terminated)
+    people: People | None = None  # the client's person cache, for its hit rate
 
     @property
     def exit_status(self) -> int:
@@ -111,19 +123,28 @@ def deliver(
     tracker = _Tracker(items, progress)
     common: dict[str, Any] = {
         "limits": options.limits,
+        "tracking_limits": options.tracking_limits,
         "dead_letter": options.dead_letter,
         "dedupe_path": options.dedupe_path,
+        "cache_size": options.cache_size,
+        "dedupe_window": options.dedupe_window,
     }
     dead_letters = DeadLetters(options.dead_letter, settings.api_key)
     try:
         with waits_shown(progress.note):
             if options.concurrency > 1:
-                asyncio.run(_deliver_async(tracker, settings, options.concurrency, common))
+                report = asyncio.run(_deliver_async(tracker, settings, options, common))
             else:
                 with Client(settings, **common) as client:
-                    client.deliver_all(
-                        tracker.messages(client.dead_letters), on_outcome=tracker.observe
+                    tracker.run.people = client.engine.people
+                    report = client.deliver_all(
+                        tracker.messages(client.dead_letters),
+                        on_outcome=tracker.observe,
+                        **options.bulk,
                     )
+            # Which outcomes came from bulk jobs only the client's own report says.
+            tracker.run.tally.report.bulk = report.bulk
+            tracker.run.tally.report.bulk_jobs = report.bulk_jobs
     except AuthError as error:
         # deliver_all kept the message refused (as failed) and every one after it (unsent).
         tracker.run.stopped = str(error)
@@ -141,7 +162,10 @@ def deliver(
 
 
 async def _deliver_async(
-    tracker: _Tracker, settings: Settings, concurrency: int, options: dict[str, Any]
-) -> None:
-    async with AsyncClient(settings, concurrency=concurrency, **options) as client:
-        await client.deliver_all(tracker.messages(client.dead_letters), on_outcome=tracker.observe)
+    tracker: _Tracker, settings: Settings, options: DeliveryOptions, common: dict[str, Any]
+) -> Report:
+    async with AsyncClient(settings, concurrency=options.concurrency, **common) as client:
+        tracker.run.people = client.engine.people
+        return await client.deliver_all(
+            tracker.messages(client.dead_letters), on_outcome=tracker.observe, **options.bulk
+        )

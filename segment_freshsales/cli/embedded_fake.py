@@ -60,6 +60,8 @@ class EmbeddedFake:
             domain=DOMAIN,
             api_key=self._key,
             limits=FakeLimits(hourly=hourly, per_minute=per_minute),
+            # The user's app token ($FRESHSALES_APP_TOKEN), so the tracking API takes it.
+            app_token=self._options.get("app_token"),
         )
         # A ticking clock: the command paces in real time, and the fake's windows must refill.
         self._fake = FakeFreshsales(config=FakeConfig(accounts=(account,), clock_ticks=True))

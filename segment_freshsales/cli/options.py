@@ -10,19 +10,25 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
+from segment_freshsales.delivery.bulk import DEFAULT_BULK_SIZE
+from segment_freshsales.delivery.dedupe import DEFAULT_DEDUPE_WINDOW
 from segment_freshsales.delivery.pacing import RateLimits
+from segment_freshsales.delivery.people import DEFAULT_CACHE_SIZE
 from translator.errors import SettingsError
 from translator.event_map import parse_event_map
 from translator.settings import DEFAULT_ACTIVITY_TYPES
 
 __all__ = [
     "ENV_API_KEY",
+    "ENV_APP_TOKEN",
     "ENV_DOMAIN",
     "ENV_OWNER",
     "Parser",
     "UsageError",
     "activity_types",
     "add_account_options",
+    "add_bulk_options",
+    "add_memory_options",
     "env",
     "positive",
     "settings_options",
@@ -31,6 +37,8 @@ __all__ = [
 ENV_DOMAIN = "FRESHSALES_DOMAIN"
 ENV_API_KEY = "FRESHSALES_API_KEY"
 ENV_OWNER = "FRESHSALES_OWNER"
+# A secret like the API key: read from the environment only, never from an argument.
+ENV_APP_TOKEN = "FRESHSALES_APP_TOKEN"
 _WRITE_MODES = ("find", "upsert")
 # Options whose value may start with "-": a negative number in `--limits -1/5` is a mistake in
 # the value, to be named as one.
@@ -74,6 +82,31 @@ def positive(text: str) -> int:
     return int(text)
 
 
+def _bulk_size(text: str) -> int:
+    size = positive(text)
+    if size > DEFAULT_BULK_SIZE:
+        raise argparse.ArgumentTypeError(f"expected at most {DEFAULT_BULK_SIZE}, got {size}")
+    return size
+
+
+def add_bulk_options(parser: argparse.ArgumentParser) -> None:
+    """`--bulk` and `--bulk-size`: identifies of contacts in bulk upsert jobs."""
+    parser.add_argument(
+        "--bulk",
+        action="store_true",
+        help="send identifies of contacts (and their accounts) in bulk upsert jobs, which "
+        "takes a few requests per hundred of them instead of one or three each; the rest "
+        "goes one by one, each person's messages in order (see docs/bulk.md)",
+    )
+    parser.add_argument(
+        "--bulk-size",
+        type=_bulk_size,
+        default=DEFAULT_BULK_SIZE,
+        metavar="N",
+        help=f"records per bulk upsert job, at most (and by default) {DEFAULT_BULK_SIZE}",
+    )
+
+
 def _limits(text: str) -> RateLimits:
     try:
         return RateLimits.parse(text)
@@ -113,6 +146,20 @@ def add_account_options(parser: argparse.ArgumentParser) -> None:
         default=RateLimits(),
         metavar="HOURLY/PER_MINUTE",
         help="the account's request budgets to pace under (default 1000/400)",
+    )
+    parser.add_argument(
+        "--tracking-limits",
+        type=_limits,
+        default=RateLimits(),
+        metavar="HOURLY/PER_MINUTE",
+        help=f"the tracking API's budgets (with ${ENV_APP_TOKEN}), paced apart from the REST "
+        "API's; its real limits are not published (default 1000/400)",
+    )
+    parser.add_argument(
+        "--track-as",
+        choices=("events", "activities"),
+        help=f"with ${ENV_APP_TOKEN}: send tracks and pages as tracking API events and page "
+        "views (default), or as sales activities as without a token",
     )
     for call, default in DEFAULT_ACTIVITY_TYPES.items():
         parser.add_argument(
@@ -155,6 +202,26 @@ def add_account_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_memory_options(parser: argparse.ArgumentParser) -> None:
+    """What a long run remembers: the people it found, and the messageIds it delivered."""
+    parser.add_argument(
+        "--cache-size",
+        type=positive,
+        default=DEFAULT_CACHE_SIZE,
+        metavar="PEOPLE",
+        help="people remembered at most, so a person is looked up once; the least recently "
+        f"used are forgotten first (default {DEFAULT_CACHE_SIZE})",
+    )
+    parser.add_argument(
+        "--dedupe-window",
+        type=positive,
+        default=int(DEFAULT_DEDUPE_WINDOW),
+        metavar="SECONDS",
+        help="how long a delivered messageId is remembered; a message sent again after "
+        f"longer is delivered again (default {int(DEFAULT_DEDUPE_WINDOW)}: a week)",
+    )
+
+
 def activity_types(args: argparse.Namespace) -> dict[str, str]:
     """The activity type names the user gave, as Settings keyword arguments."""
     names = (f"{call}_activity_type" for call in DEFAULT_ACTIVITY_TYPES)
@@ -163,13 +230,16 @@ def activity_types(args: argparse.Namespace) -> dict[str, str]:
 
 def settings_options(args: argparse.Namespace) -> dict[str, Any]:
     """The Settings keyword arguments the user gave: activity types, owner, write modes, the
-    event map and strictness."""
+    event map, strictness, and the app token with what it is used for."""
     options: dict[str, Any] = activity_types(args)
     owner = getattr(args, "owner", None) or env(ENV_OWNER)
     if owner is not None:
         owner = owner.strip()
         options["owner"] = int(owner) if owner.isascii() and owner.isdigit() else owner
-    for name in ("lead_write", "deal_write", "event_map"):
+    app_token = env(ENV_APP_TOKEN)
+    if app_token is not None:
+        options["app_token"] = app_token
+    for name in ("lead_write", "deal_write", "event_map", "track_as"):
         if getattr(args, name, None) is not None:
             options[name] = getattr(args, name)
     if getattr(args, "strict", False):

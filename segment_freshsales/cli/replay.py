@@ -8,11 +8,16 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from segment_freshsales.cli.account import open_account
-from segment_freshsales.cli.options import UsageError, add_account_options
+from segment_freshsales.cli.options import (
+    UsageError,
+    add_account_options,
+    add_bulk_options,
+    add_memory_options,
+)
 from segment_freshsales.cli.paths import check_replay_paths
 from segment_freshsales.cli.progress import waits_shown
 from segment_freshsales.cli.stopping import exit_status, stop_reason
-from segment_freshsales.cli.summary import calls_line, kept_lines
+from segment_freshsales.cli.summary import bulk_lines, calls_line, kept_lines
 from segment_freshsales.delivery.client import Client
 from segment_freshsales.delivery.deadletter import read_dead_letters
 from segment_freshsales.delivery.errors import AuthError
@@ -37,6 +42,8 @@ def add_parser(commands: Any) -> None:
         type=Path,
         help="the SQLite file of delivered messageIds that `send --dedupe-path` wrote",
     )
+    add_memory_options(parser)
+    add_bulk_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -49,12 +56,19 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     report, stopped, interrupt = None, None, None
     with (
         open_account(args, err) as settings,
-        Client(settings, limits=args.limits, dedupe_path=args.dedupe_path) as client,
+        Client(
+            settings,
+            limits=args.limits,
+            tracking_limits=args.tracking_limits,
+            dedupe_path=args.dedupe_path,
+            cache_size=args.cache_size,
+            dedupe_window=float(args.dedupe_window),
+        ) as client,
         waits_shown(lambda text: print(text, file=err, flush=True)),
     ):
         # On a stop, replay kept in the file every message it did not deliver.
         try:
-            report = replay(path, client)
+            report = replay(path, client, bulk_size=args.bulk_size if args.bulk else None)
         except AuthError as error:
             stopped = str(error)
         except KeyboardInterrupt as caught:  # Ctrl-C or SIGTERM
@@ -94,6 +108,7 @@ def _report_lines(report: Report) -> list[str]:
         f"Replayed {report.total}: {report.delivered} delivered, {report.rejected} rejected, "
         f"{report.failed} failed, {report.skipped} skipped (delivered before)",
         calls_line(report),
+        *bulk_lines(report),
     ]
     if report.by_reason:
         lines.append("Not delivered, by reason:")

@@ -10,7 +10,12 @@ from typing import Any, TextIO
 from segment_freshsales.cli.account import open_account, plan_settings
 from segment_freshsales.cli.delivery import DeliveryOptions, Run, deliver
 from segment_freshsales.cli.input import Item, Malformed, parse, read_text
-from segment_freshsales.cli.options import add_account_options, positive
+from segment_freshsales.cli.options import (
+    add_account_options,
+    add_bulk_options,
+    add_memory_options,
+    positive,
+)
 from segment_freshsales.cli.paths import check_send_paths
 from segment_freshsales.cli.progress import progress_for
 from segment_freshsales.cli.summary import delivery_lines, run_kept_lines
@@ -44,6 +49,8 @@ def add_parser(commands: Any) -> None:
         type=Path,
         help="a SQLite file of delivered messageIds: a message delivered before is skipped",
     )
+    add_memory_options(parser)
+    add_bulk_options(parser)
     parser.add_argument(
         "--concurrency", type=positive, default=1, help="messages in flight (default 1)"
     )
@@ -63,10 +70,19 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.dry_run:
         return _dry_run(items, plan_settings(args), out)
     check_send_paths(args.source, args.dead_letter, args.dedupe_path)
-    options = DeliveryOptions(args.dead_letter, args.limits, args.concurrency, args.dedupe_path)
+    options = DeliveryOptions(
+        args.dead_letter,
+        args.limits,
+        args.concurrency,
+        args.dedupe_path,
+        args.cache_size,
+        float(args.dedupe_window),
+        args.bulk_size if args.bulk else None,
+        args.tracking_limits,
+    )
     with open_account(args, err) as settings:
         result = deliver(items, settings, options, progress_for(err, len(items), "sending"))
-    print_outcome(result, out, err)
+    print_outcome(result, out, err, with_cache=True)
     for line in run_kept_lines(result.tally, str(args.dead_letter)):
         print(line, file=out)
     return result.exit_status
@@ -79,9 +95,10 @@ def _no_messages(source: str, err: TextIO) -> int:
     return 0
 
 
-def print_outcome(result: Run, out: TextIO, err: TextIO) -> None:
-    """Print the summary of a run, and why it stopped early (on stderr)."""
-    for line in delivery_lines(result.tally):
+def print_outcome(result: Run, out: TextIO, err: TextIO, with_cache: bool = False) -> None:
+    """Print the summary of a run (`with_cache`: with the person cache's hit rate), and why
+    it stopped early (on stderr)."""
+    for line in delivery_lines(result.tally, result.people if with_cache else None):
         print(line, file=out)
     if result.stopped is not None:
         print(f"segment-freshsales: stopped: {result.stopped}", file=err)

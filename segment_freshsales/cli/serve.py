@@ -13,6 +13,7 @@ from segment_freshsales.cli.options import (
     ENV_DOMAIN,
     UsageError,
     add_account_options,
+    add_memory_options,
     env,
     positive,
 )
@@ -52,6 +53,7 @@ def add_parser(commands: Any) -> None:
         help="queue, delivered messageIds and dead letters (default ./relay-state)",
     )
     add_account_options(parser)
+    add_memory_options(parser)
     parser.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (loopback only)")
     parser.add_argument("--port", type=_port, default=8080, help="default 8080; 0 picks one")
     parser.add_argument(
@@ -95,6 +97,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         port=args.port,
         retry_window=float(args.retry_window),
         unhealthy_after=float(args.unhealthy_after),
+        cache_size=args.cache_size,
+        dedupe_window=float(args.dedupe_window),
+        tracking_limits=args.tracking_limits,
     )
     check_state_dir(config.state_dir, config.dead_letter)
     try:

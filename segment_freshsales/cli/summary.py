@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from segment_freshsales.delivery.outcome import Outcome, Report
+from segment_freshsales.delivery.people import People
 
 __all__ = [
     "NOT_JSON",
     "Problem",
     "Tally",
+    "bulk_lines",
+    "cache_lines",
     "calls_line",
     "delivery_lines",
     "dropped_lines",
@@ -103,12 +106,21 @@ def events_table(tally: Tally) -> list[str]:
 
 
 def calls_line(report: Report) -> str:
-    """API calls, retries and the HTTP statuses seen."""
+    """REST API calls, retries, tracking API calls (when any) and the HTTP statuses seen."""
     statuses = ", ".join(
         f"{status or 'no answer'} x{count}" for status, count in sorted(report.by_status.items())
     )
     line = f"API calls: {report.api_calls} ({report.retries} retries)"
+    if report.tracking_calls:
+        line += f", tracking API calls: {report.tracking_calls}"
     return f"{line}; HTTP statuses: {statuses}" if statuses else line
+
+
+def bulk_lines(report: Report) -> list[str]:
+    """How many messages went in bulk upsert jobs, when any did."""
+    if not report.bulk_jobs:
+        return []
+    return [f"{report.bulk} messages went in bulk ({report.bulk_jobs} jobs)"]
 
 
 def problem_lines(tally: Tally) -> list[str]:
@@ -143,13 +155,24 @@ def dropped_lines(report: Report) -> list[str]:
     return lines
 
 
-def delivery_lines(tally: Tally) -> list[str]:
-    """The summary of a delivery run: the table, the calls, the fields dropped, what was not
-    delivered."""
+def cache_lines(people: People | None) -> list[str]:
+    """How often a person was found in the client's cache rather than looked up; nothing
+    when no person was looked for."""
+    if people is None or people.hit_rate is None:
+        return []
+    asked = people.hits + people.misses
+    return [f"Person cache: {people.hit_rate:.1%} hits ({people.hits} of {asked} lookups)"]
+
+
+def delivery_lines(tally: Tally, people: People | None = None) -> list[str]:
+    """The summary of a delivery run: the table, the calls, the person cache's hit rate (with
+    `people`), the fields dropped, what was not delivered."""
     return [
         *events_table(tally),
         "",
         calls_line(tally.report),
+        *bulk_lines(tally.report),
+        *cache_lines(people),
         *dropped_lines(tally.report),
         *problem_lines(tally),
     ]

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, Awaitable, Callable, Generator, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
+from segment_freshsales.delivery.bulk import DEFAULT_BULK_SIZE
 from segment_freshsales.delivery.client import BaseClient, OnOutcome, log_sleep
 from segment_freshsales.delivery.coalesce import Batch
 from segment_freshsales.delivery.deadletter import DeadLetters
-from segment_freshsales.delivery.engine import Steps
+from segment_freshsales.delivery.dedupe import DEFAULT_DEDUPE_WINDOW
 from segment_freshsales.delivery.errors import AuthError
 from segment_freshsales.delivery.events import Action, Done, Event, Send, Sleep
 from segment_freshsales.delivery.outcome import Outcome, Report
 from segment_freshsales.delivery.pacing import RateLimits
+from segment_freshsales.delivery.people import DEFAULT_CACHE_SIZE
 from segment_freshsales.delivery.wire import no_reply, read_reply, request_arguments
 from translator.settings import Settings
 
 __all__ = ["AsyncClient", "user_keys"]
+
+T = TypeVar("T")
 
 
 def user_keys(message: object) -> set[str]:
@@ -75,8 +80,11 @@ class AsyncClient(BaseClient):
         max_attempts: int = 6,
         timeout: float = 10.0,
         limits: RateLimits | None = None,
+        tracking_limits: RateLimits | None = None,
         dead_letter: str | Path | None = None,
         dedupe_path: str | Path | None = None,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+        dedupe_window: float = DEFAULT_DEDUPE_WINDOW,
         concurrency: int = 8,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -90,8 +98,11 @@ class AsyncClient(BaseClient):
             max_attempts=max_attempts,
             timeout=timeout,
             limits=limits,
+            tracking_limits=tracking_limits,
             dead_letter=dead_letter,
             dedupe_path=dedupe_path,
+            cache_size=cache_size,
+            dedupe_window=dedupe_window,
             clock=clock,
             wall_clock=wall_clock,
             seed=seed,
@@ -124,14 +135,31 @@ class AsyncClient(BaseClient):
         *,
         coalesce: bool = False,
         on_outcome: OnOutcome | None = None,
+        bulk: bool = False,
+        bulk_size: int = DEFAULT_BULK_SIZE,
     ) -> Report:
         """Deliver a stream concurrently; messages of one user keep their order.
 
         `on_outcome(position, message, outcome)` is told each message's outcome as it ends.
+        With `bulk` (a plain iterable only), as `Client.deliver_all`'s: one message or job at
+        a time, since bulk jobs are what saves requests then.
         On 401/403 sending stops: messages in flight finish, every other undelivered message
         goes to the dead-letter file as `unsent`, then AuthError is raised.
         """
         report = Report()
+        if bulk:
+            if isinstance(messages, AsyncIterable):
+                raise TypeError("bulk: needs a plain iterable of messages, not an async one")
+            if coalesce:
+                raise ValueError("coalesce and bulk: choose one")
+            bulk_run = self._bulk_run(report, on_outcome, bulk_size)
+            source = iter(messages)
+            try:
+                await self._drive(bulk_run.steps((message, False) for message in source), None)
+            except AuthError as error:
+                await asyncio.to_thread(self._keep_bulk_unsent, bulk_run, source, error, None)
+                raise
+            return report
         slots = asyncio.Semaphore(self.concurrency)
         last_of_user: dict[str, asyncio.Task[None]] = {}
         tasks: set[asyncio.Task[None]] = set()
@@ -206,20 +234,22 @@ class AsyncClient(BaseClient):
             yield Batch.single(position, message)
             position += 1
 
-    async def _drive(self, steps: Steps, dead_letters: DeadLetters | None) -> Outcome:
-        """Carry out the engine's actions until it returns the outcome."""
+    async def _drive(
+        self, steps: Generator[Action, Event, T], dead_letters: DeadLetters | None
+    ) -> T:
+        """Carry out the engine's actions until it returns its result."""
         try:
             action = next(steps)
             while True:
                 action = steps.send(await self._perform(action, dead_letters))
         except StopIteration as stop:
-            outcome: Outcome = stop.value
-            return outcome
+            result: T = stop.value
+            return result
 
     async def _perform(self, action: Action, dead_letters: DeadLetters | None) -> Event:
         if isinstance(action, Send):
             try:
-                response = await self._http.request(**request_arguments(action))
+                response = await self._http.request(**request_arguments(action, self.settings))
             except (httpx.TransportError, OSError) as error:
                 return no_reply(error, self.now())
             return read_reply(response, self.now())

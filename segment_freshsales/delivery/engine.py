@@ -20,6 +20,7 @@ import random
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, TypeAlias
 
 from segment_freshsales.delivery.errors import AuthError
@@ -30,15 +31,17 @@ from segment_freshsales.delivery.events import (
     Event,
     Instant,
     NoReply,
+    Notice,
     Reply,
     Send,
     Settle,
     Sleep,
 )
+from segment_freshsales.delivery.lru import Lru
 from segment_freshsales.delivery.once import Recheck, activity_recheck, find_recheck, is_create
 from segment_freshsales.delivery.outcome import CallRecord, Outcome, Status, warning
-from segment_freshsales.delivery.pacing import RateLimiter, parse_reset
-from segment_freshsales.delivery.people import Key, People, person_key
+from segment_freshsales.delivery.pacing import RateLimiter, RateLimits, parse_reset
+from segment_freshsales.delivery.people import DEFAULT_CACHE_SIZE, Key, People, person_key
 from segment_freshsales.delivery.redact import scrub
 from segment_freshsales.delivery.resolve import (
     TARGETABLE_TYPES,
@@ -55,6 +58,7 @@ from segment_freshsales.delivery.resolve import (
     resolve,
 )
 from segment_freshsales.delivery.retry import RETRYABLE_STATUSES, RetryPolicy
+from segment_freshsales.delivery.tracking import is_tracking
 from translator.errors import InvalidEvent
 from translator.plan import JSON, Call, Plan
 from translator.settings import Settings
@@ -78,6 +82,11 @@ class _Rejected(Exception):
     def __init__(self, reason: str, status: int | None = None) -> None:
         super().__init__(reason)
         self.status = status
+
+
+class _NoTrackingApi(Exception):
+    """A tracking call answered 404: the account has no tracking API (the `tracking_api`
+    switch of the fake)."""
 
 
 class _Failed(Exception):
@@ -131,13 +140,19 @@ class Engine:
         policy: RetryPolicy,
         limiter: RateLimiter,
         rng: random.Random,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+        tracking_limiter: RateLimiter | None = None,
     ) -> None:
         self.settings = settings
         self.policy = policy
         self.limiter = limiter
+        # The tracking API's limits are not known, nor whether it spends the REST budget:
+        # it is paced on a bucket of its own [I].
+        self.tracking_limiter = tracking_limiter or RateLimiter(RateLimits())
         self.rng = rng
-        self.people = People()
-        self.selectors: dict[str, dict[str, int]] = {}
+        self.people = People(cache_size)
+        # Selector entries by selector, at most `cache_size` entries in all.
+        self.selectors: Lru[str, dict[str, int]] = Lru(cache_size, weigh=len)
 
     def deliver(
         self,
@@ -179,18 +194,10 @@ class Engine:
             return outcome
         run = _Run(at, message_id, maybe_sent)
         try:
-            try:
-                yield from self._execute(plan, run, use_cache=True)
-            except _Rejected as error:
-                if run.cached_person is None or error.status not in (400, 404):
-                    raise
-                # The person we remembered may be gone from Freshsales: forget and look again.
-                self.people.forget(run.cached_person)
-                run.cached_person = None
-                yield from self._execute(plan, run, use_cache=False)
+            yield from self._carry_out(message, plan, run)
         except (_Rejected, _Failed, AuthError) as error:
             status: Status = "rejected" if isinstance(error, _Rejected) else "failed"
-            reason = scrub(str(error), self.settings.api_key)
+            reason = scrub(str(error), *self._secrets)
             outcome = Outcome(
                 status, message_id, run.calls, reason, run.attempts, run.retries, warnings
             )
@@ -205,6 +212,41 @@ class Engine:
             message_ids = [message_id] if message_id is not None else []
         yield Settle(message, outcome, tuple(message_ids))
         return outcome
+
+    @property
+    def _secrets(self) -> tuple[str | None, ...]:
+        return (self.settings.api_key, self.settings.app_token)
+
+    def _carry_out(self, message: object, plan: Plan, run: _Run) -> _Sub:
+        """Make the plan's calls, once more when what failed may be the engine's own memory:
+        a remembered person gone from Freshsales, or a tracking API the account lacks."""
+        try:
+            try:
+                yield from self._execute(plan, run, use_cache=True)
+            except _NoTrackingApi as error:
+                plan = yield from self._without_tracking(message, error)
+                yield from self._execute(plan, run, use_cache=True)
+        except _Rejected as error:
+            if run.cached_person is None or error.status not in (400, 404):
+                raise
+            # The person we remembered may be gone from Freshsales: forget and look again.
+            self.people.forget(run.cached_person)
+            run.cached_person = None
+            yield from self._execute(plan, run, use_cache=False)
+
+    def _without_tracking(self, message: object, error: _NoTrackingApi) -> _Sub:
+        """From now on, tracks and pages as sales activities (said once); the message's plan
+        as one."""
+        if self.settings.track_as != "activities":
+            self.settings = self.settings.replace(track_as="activities")
+            yield Notice(
+                f"{error}: this account has no tracking API; tracks and pages are sent as "
+                "sales activities from now on"
+            )
+        try:
+            return translate(message, self.settings)
+        except InvalidEvent as invalid:
+            raise _Rejected(f"invalid event: {invalid}") from None
 
     def _execute(self, plan: Plan, run: _Run, use_cache: bool) -> _Sub:
         """Make the plan's calls. A plan that writes nothing because a find call found nobody
@@ -318,12 +360,17 @@ class Engine:
 
     def _resolved(self, body: JSON, results: Mapping[str, JSON], run: _Run) -> _Sub:
         """The body with placeholders filled, fetching the selectors it needs first."""
+        # The tables this body reads, held here: caching one may evict another.
+        tables: dict[str, dict[str, int]] = {}
         for selector in needed_selectors(body, results):
-            if selector not in self.selectors:
+            table = self.selectors.get(selector)
+            if table is None:
                 reply = yield from self._request("GET", f"/selector/{selector}", None, None, run)
-                self.selectors[selector] = lookup_names(selector, reply.body)
+                table = lookup_names(selector, reply.body)
+                self.selectors.put(selector, table)
+            tables[selector] = table
         try:
-            return resolve(body, results, self._lookup)
+            return resolve(body, results, partial(self._lookup, tables))
         except Unresolved as error:
             raise self._unresolved(error, run) from None
 
@@ -335,8 +382,10 @@ class Engine:
             return _Rejected(run.nobody[error.call])
         return _Rejected(str(error))
 
-    def _lookup(self, selector: str, field: str, value: str) -> int:
-        entries = self.selectors.get(selector, {})
+    def _lookup(
+        self, tables: Mapping[str, dict[str, int]], selector: str, field: str, value: str
+    ) -> int:
+        entries = tables.get(selector, {})
         key = value.lower() if field == "email" else value
         if key in entries:
             return entries[key]
@@ -380,7 +429,8 @@ class Engine:
                 made = yield from self._made_before(recheck, run)
                 if made is not None:
                     return made
-            wait = self.limiter.reserve(run.at.monotonic)
+            limiter = self.tracking_limiter if is_tracking(path) else self.limiter
+            wait = limiter.reserve(run.at.monotonic)
             if wait > 0:
                 run.tell((yield Sleep(wait, RATE_LIMIT_WAIT)))
             run.attempts += 1
@@ -398,14 +448,14 @@ class Engine:
                 run.tell((yield Sleep(delay, f"before retrying {method} {path} after {problem}")))
                 continue
             run.calls.append((method, path, reply.status))
-            reset = self.limiter.observe(
-                reply.headers, reply.status, reply.at.monotonic, reply.at.epoch
-            )
+            reset = limiter.observe(reply.headers, reply.status, reply.at.monotonic, reply.at.epoch)
             if 200 <= reply.status < 300:
                 return reply
             detail = _error_messages(reply)
             if reply.status in (401, 403):
-                raise AuthError(reply.status, scrub(detail, self.settings.api_key))
+                raise AuthError(reply.status, scrub(detail, *self._secrets))
+            if reply.status == 404 and is_tracking(path):
+                raise _NoTrackingApi(f"{method} {path} answered 404 ({detail})")
             if reply.status not in RETRYABLE_STATUSES:
                 raise _Rejected(f"{method} {path}: {reply.status} {detail}", reply.status)
             if last:
@@ -421,6 +471,37 @@ class Engine:
                 why = RATE_LIMIT_WAIT
             run.tell((yield Sleep(delay, why)))
         raise AssertionError("unreachable: the last attempt raises")
+
+    def request(
+        self, method: str, path: str, body: JSON, at: Instant
+    ) -> Generator[Action, Event, tuple[Reply | None, Outcome]]:
+        """One request outside a message's plan (a bulk job's), paced and retried as every
+        request is: its 2xx Reply (None when there is none) and an Outcome saying what it
+        cost and, when it is not `delivered`, why. Raises AuthError on 401/403."""
+        run = _Run(at)
+        try:
+            reply = yield from self._request(method, path, None, body, run)
+        except (_Rejected, _Failed) as error:
+            return None, self._cost(run, error)
+        return reply, self._cost(run, None)
+
+    def filled(self, body: JSON, at: Instant) -> Generator[Action, Event, tuple[JSON, Outcome]]:
+        """A body outside a message's plan with its `$lookup` placeholders filled as a plan's
+        are (each selector fetched once), and an Outcome as `request`'s: not `delivered` when
+        the body cannot be filled."""
+        run = _Run(at)
+        try:
+            filled = yield from self._resolved(body, {}, run)
+        except (_Rejected, _Failed) as error:
+            return None, self._cost(run, error)
+        return filled, self._cost(run, None)
+
+    def _cost(self, run: _Run, error: _Rejected | _Failed | None) -> Outcome:
+        if error is None:
+            return Outcome("delivered", None, run.calls, None, run.attempts, run.retries)
+        status: Status = "rejected" if isinstance(error, _Rejected) else "failed"
+        reason = scrub(str(error), *self._secrets)
+        return Outcome(status, None, run.calls, reason, run.attempts, run.retries)
 
     def _made_before(self, recheck: Recheck, run: _Run) -> _Sub:
         """The recheck's Reply with the create's answer as its body when an earlier attempt

@@ -10,6 +10,7 @@ with the time the driver read after doing so.
 | `Send`   | sends the request                                       | `Reply`, `NoReply` |
 | `Sleep`  | waits                                                   | `Done`             |
 | `Settle` | keeps the outcome: dead letter, delivered id, log line  | `Done`             |
+| `Notice` | tells its user something about the account (a warning)  | `Done`             |
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ __all__ = [
     "Event",
     "Instant",
     "NoReply",
+    "Notice",
     "Reply",
     "Send",
     "Settle",
@@ -54,7 +56,8 @@ class Check:
 
 @dataclass(frozen=True, slots=True)
 class Send:
-    """Send this request (path relative to the base URL). Answer with `Reply` or `NoReply`."""
+    """Send this request (path relative to the base URL, or to the account URL for a tracking
+    call: see `tracking`). Answer with `Reply` or `NoReply`."""
 
     method: str
     path: str
@@ -80,7 +83,15 @@ class Settle:
     message_ids: tuple[str, ...]
 
 
-Action: TypeAlias = Check | Send | Sleep | Settle
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Tell the user something learnt about the account that changes how messages are sent
+    (logged as a warning). Answer with `Done`."""
+
+    text: str
+
+
+Action: TypeAlias = Check | Send | Sleep | Settle | Notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +123,7 @@ class NoReply:
 
 @dataclass(frozen=True, slots=True)
 class Done:
-    """A `Sleep` or `Settle` is done."""
+    """A `Sleep`, `Settle` or `Notice` is done."""
 
     at: Instant
 

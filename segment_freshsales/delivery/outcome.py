@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Final, Literal, TypeAlias
 
+from segment_freshsales.delivery.tracking import TRACKING_PREFIX
 from translator.plan import Dropped
 
 __all__ = ["WARNINGS_KEPT", "CallRecord", "Outcome", "Report", "Status", "warning"]
@@ -62,9 +63,12 @@ class Report:
     rejected: int = 0
     failed: int = 0
     skipped: int = 0
-    api_calls: int = 0
+    api_calls: int = 0  # REST API requests, each attempt counted
+    tracking_calls: int = 0  # tracking API requests (events and page views with an app token)
     retries: int = 0
     calls_saved: int = 0  # by coalescing consecutive identifies of one person
+    bulk: int = 0  # messages delivered by a bulk upsert job (`deliver_all(bulk=True)`)
+    bulk_jobs: int = 0  # bulk upsert jobs queued
     by_reason: Counter[str] = field(default_factory=Counter)
     by_status: Counter[int] = field(default_factory=Counter)  # HTTP statuses seen
     fields_dropped: int = 0  # optional values left out of messages (Outcome.warnings)
@@ -87,7 +91,9 @@ class Report:
             self.skipped += messages
         if outcome.reason is not None:
             self.by_reason[outcome.reason] += messages
-        self.api_calls += len(outcome.calls)
+        tracking = sum(path.startswith(TRACKING_PREFIX) for _, path, _ in outcome.calls)
+        self.tracking_calls += tracking
+        self.api_calls += len(outcome.calls) - tracking
         self.retries += outcome.retries
         self.by_status.update(status for _, _, status in outcome.calls)
         if outcome.warnings:

@@ -1,4 +1,5 @@
-"""Keeping the API key out of everything this package writes: dead letters, logs, reasons."""
+"""Keeping the API key and the app token out of everything this package writes: dead letters,
+logs, reasons."""
 
 from __future__ import annotations
 
@@ -12,14 +13,16 @@ __all__ = ["REDACTED", "scrub"]
 REDACTED = "[REDACTED]"
 
 
-def scrub(value: Any, secret: str) -> Any:
-    """`value` with the key `secret` replaced in its strings (and keys) wherever it stands as a
-    token of its own: a header value (`Token token=KEY`), a URL or query string (also
-    percent-encoded), a string of an echoed JSON body. Text that merely contains the key's
-    characters inside a longer word is left alone: the key `k` does not touch `/lookup`."""
-    if not secret:
-        return value
-    return _scrub(value, _pattern(secret))
+def scrub(value: Any, *secrets: str | None) -> Any:
+    """`value` with each of `secrets` (the API key, the app token; None and empty ones are
+    ignored) replaced in its strings (and keys) wherever it stands as a token of its own: a
+    header value (`Token token=KEY`), a URL or query string (also percent-encoded), a string
+    of an echoed JSON body. Text that merely contains a key's characters inside a longer word
+    is left alone: the key `k` does not touch `/lookup`."""
+    for secret in secrets:
+        if secret:
+            value = _scrub(value, _pattern(secret))
+    return value
 
 
 def _scrub(value: Any, pattern: re.Pattern[str]) -> Any:

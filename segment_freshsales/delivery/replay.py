@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from segment_freshsales.delivery.client import Client
 from segment_freshsales.delivery.deadletter import DeadLetters, read_dead_letters
@@ -14,7 +15,7 @@ from segment_freshsales.delivery.outcome import Report
 __all__ = ["replay"]
 
 
-def replay(path: str | Path, client: Client) -> Report:
+def replay(path: str | Path, client: Client, *, bulk_size: int | None = None) -> Report:
     """Re-send the messages of a dead-letter file; rewrite it with what is still undelivered.
 
     Messages whose messageId the client already delivered are skipped (and dropped from the
@@ -24,6 +25,9 @@ def replay(path: str | Path, client: Client) -> Report:
     before it is sent (`maybe_sent`), and so is an `unsent` one marked `maybe_sent` (it was being
     sent when sending stopped); a `rejected` one was refused for certain (a 4xx) and any other
     `unsent` one never went out.
+
+    With `bulk_size`, identifies of contacts go in bulk upsert jobs of that many (see
+    `Client.deliver_all`); on a 401/403 every record without an outcome is kept as `unsent`.
     """
     source = Path(path)
     report = Report()
@@ -31,31 +35,65 @@ def replay(path: str | Path, client: Client) -> Report:
     os.close(handle)
     remaining = DeadLetters(temporary, client.settings.api_key)
     lines = list(read_dead_letters(source))
-    done = 0  # lines dealt with: copied, or their message's outcome kept
+    done: set[int] = set()  # lines dealt with: copied, or their message's outcome kept
     try:
-        for _, record, raw in lines:
+        if bulk_size is not None:
+            return _replay_bulk(lines, client, remaining, bulk_size, done)
+        for index, (_, record, raw) in enumerate(lines):
             if record is None:
                 _append_raw(temporary, raw)
             else:
                 try:
                     outcome = client.deliver(
-                        record["message"],
-                        dead_letters=remaining,
-                        maybe_sent=record.get("status") == "failed"
-                        or record.get("maybe_sent") is True,
+                        record["message"], dead_letters=remaining, maybe_sent=_maybe_sent(record)
                     )
                 except AuthError:
-                    done += 1  # the client kept the message it refused
+                    done.add(index)  # the client kept the message it refused
                     raise
                 report.add(outcome)
-            done += 1
+            done.add(index)
     finally:
         # Stopped early (a 401/403, Ctrl-C, SIGTERM, a disk error): the lines not replayed
         # stay as they were.
-        for _, _, rest in lines[done:]:
-            _append_raw(temporary, rest)
+        for index, (_, _, rest) in enumerate(lines):
+            if index not in done:
+                _append_raw(temporary, rest)
         os.replace(temporary, source)
     return report
+
+
+def _replay_bulk(
+    lines: list[tuple[int, dict[str, Any] | None, str]],
+    client: Client,
+    remaining: DeadLetters,
+    bulk_size: int,
+    done: set[int],
+) -> Report:
+    """`replay` with bulk upserts: the lines that are not records first, then the records."""
+    records: list[tuple[int, dict[str, Any]]] = []
+    for index, (_, record, raw) in enumerate(lines):
+        if record is None:
+            _append_raw(str(remaining.path), raw)
+            done.add(index)
+        else:
+            records.append((index, record))
+
+    def settled(position: int, _message: object, _outcome: object) -> None:
+        done.add(records[position][0])
+
+    pairs = ((record["message"], _maybe_sent(record)) for _, record in records)
+    try:
+        return client.deliver_bulk(
+            pairs, bulk_size=bulk_size, on_outcome=settled, dead_letters=remaining
+        )
+    except AuthError:
+        done.update(index for index, _ in records)  # the client kept them all, as unsent
+        raise
+
+
+def _maybe_sent(record: dict[str, Any]) -> bool:
+    """Whether a record's message may have been carried out before (see `replay`)."""
+    return record.get("status") == "failed" or record.get("maybe_sent") is True
 
 
 def _append_raw(path: str, line: str) -> None:

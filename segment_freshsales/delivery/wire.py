@@ -10,6 +10,7 @@ import httpx
 import orjson
 
 from segment_freshsales.delivery.events import Instant, NoReply, Reply, Send
+from segment_freshsales.delivery.tracking import is_tracking, tracking_body, tracking_url
 from translator.plan import JSON
 from translator.settings import Settings
 
@@ -58,12 +59,16 @@ def no_reply(error: BaseException, at: Instant) -> NoReply:
     return NoReply(f"{type(error).__name__}: {error}", at)
 
 
-def request_arguments(send: Send) -> dict[str, Any]:
-    """Keyword arguments of `httpx.Client.request` (and its async twin) for one Send."""
-    content = None if send.body is None else encode(send.body)
+def request_arguments(send: Send, settings: Settings) -> dict[str, Any]:
+    """Keyword arguments of `httpx.Client.request` (and its async twin) for one Send; a
+    tracking call goes to the account URL with its token filled in."""
+    url, body = send.path, send.body
+    if is_tracking(send.path):
+        url, body = tracking_url(settings, send.path), tracking_body(body, settings)
+    content = None if body is None else encode(body)
     return {
         "method": send.method,
-        "url": send.path,
+        "url": url,
         "params": send.query,
         "content": content,
         "headers": None if content is None else {"Content-Type": "application/json"},

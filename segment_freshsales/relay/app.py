@@ -19,6 +19,7 @@ from typing import Any, Final
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from segment_freshsales.delivery.sqlite_space import file_bytes
 from segment_freshsales.relay.auth import Auth
 from segment_freshsales.relay.queue import Queue
 from segment_freshsales.relay.worker import UNHEALTHY_AFTER_SECONDS, Worker
@@ -116,11 +117,15 @@ def create_app(
 
     @app.get("/metrics")
     def metrics() -> Response:
+        hit_rate = worker.cache_hit_rate
         return jsonify(
             queue_depth=queue.depth(),
             worker="running" if worker.alive else "stopped",
             last_error=worker.last_error,
             **queue.counters(),
+            queue_bytes=queue.file_bytes(),
+            dedupe_bytes=file_bytes(worker.dedupe_path),
+            cache_hit_rate=None if hit_rate is None else round(hit_rate, 4),
         )
 
     @app.errorhandler(_Refused)

@@ -6,6 +6,9 @@ leaves every message either counted or still queued; the one that was being deli
 delivered again on start. The client's messageId store skips it when its delivery was
 recorded; when it was not, the queue's mark that its delivery had started (`attempt`, durable
 before any request) makes the client look for its sales activity before sending it again.
+
+The file stays as small as what it holds: the pages delivered messages leave are given back
+to the disk (incremental auto-vacuum), so a backlog, once drained, does not keep its size.
 """
 
 from __future__ import annotations
@@ -18,9 +21,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
 
+from segment_freshsales.delivery.sqlite_space import file_bytes, reclaim, reclaim_space
+
 __all__ = ["COUNTERS", "Queue"]
 
 COUNTERS: Final = ("accepted", "delivered", "rejected", "failed", "skipped")
+# Free pages given back to the disk at most per message done: a drained backlog shrinks the
+# file over the next messages, with no pause for a whole VACUUM.
+_PAGES_PER_DONE: Final = 8
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS messages (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -48,7 +56,9 @@ class Queue:
     """
 
     def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        reclaim_space(self._db)
         self._db.execute("PRAGMA journal_mode=WAL")
         # FULL: in WAL mode, NORMAL does not fsync at commit, and an accepted message must
         # survive a power cut, not only a crash of the process.
@@ -105,10 +115,12 @@ class Queue:
         return row is not None and bool(row[0])
 
     def done(self, row_id: int, status: str) -> None:
-        """Remove a message that has its outcome, and count the outcome, atomically."""
+        """Remove a message that has its outcome, and count the outcome, atomically; give
+        back to the disk a few of the pages delivered messages freed."""
         with self._lock, self._transaction():
             self._db.execute("DELETE FROM messages WHERE id = ?", (row_id,))
             self._count(status, 1)
+            reclaim(self._db, _PAGES_PER_DONE)
 
     def wake(self) -> None:
         """Wake a waiting `next` (the worker is stopping)."""
@@ -131,6 +143,10 @@ class Queue:
         with self._lock:
             rows = dict(self._db.execute("SELECT name, value FROM counters").fetchall())
         return {name: int(rows.get(name, 0)) for name in COUNTERS}
+
+    def file_bytes(self) -> int:
+        """The bytes the queue takes on disk."""
+        return file_bytes(self.path)
 
     def writable(self) -> bool:
         """Whether a write transaction can be taken now."""

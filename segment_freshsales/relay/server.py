@@ -13,7 +13,9 @@ from typing import Any, TextIO
 
 from waitress.server import create_server
 
+from segment_freshsales.delivery.dedupe import DEFAULT_DEDUPE_WINDOW
 from segment_freshsales.delivery.pacing import RateLimits
+from segment_freshsales.delivery.people import DEFAULT_CACHE_SIZE
 from segment_freshsales.relay.app import create_app
 from segment_freshsales.relay.auth import Auth
 from segment_freshsales.relay.queue import Queue
@@ -44,6 +46,9 @@ class RelayConfig:
     threads: int = 8
     retry_window: float = RETRY_WINDOW_SECONDS
     unhealthy_after: float = UNHEALTHY_AFTER_SECONDS
+    cache_size: int = DEFAULT_CACHE_SIZE
+    dedupe_window: float = DEFAULT_DEDUPE_WINDOW
+    tracking_limits: RateLimits | None = None  # the tracking API's, with an app token
 
     @property
     def dead_letter(self) -> Path:
@@ -101,6 +106,9 @@ def _serve(config: RelayConfig, listening: socket.socket, out: TextIO) -> None:
         dead_letter=config.dead_letter,
         dedupe_path=config.state_dir / "delivered.sqlite",
         retry_window=config.retry_window,
+        cache_size=config.cache_size,
+        dedupe_window=config.dedupe_window,
+        tracking_limits=config.tracking_limits,
     )
     server = create_server(
         create_app(queue, worker, config.auth, unhealthy_after=config.unhealthy_after),

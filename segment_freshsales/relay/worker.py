@@ -69,6 +69,7 @@ class Worker:
     ) -> None:
         self._queue = queue
         self._key = settings.api_key
+        self.dedupe_path = dedupe_path
         self._stop = threading.Event()
         self._client = Client(
             settings,
@@ -92,6 +93,11 @@ class Worker:
     def alive(self) -> bool:
         """Delivering, or ready to."""
         return self._thread.is_alive() and self.problem is None
+
+    @property
+    def cache_hit_rate(self) -> float | None:
+        """How often the client found a person in its cache; None before it looked one up."""
+        return self._client.engine.people.hit_rate
 
     def start(self) -> None:
         self._thread.start()

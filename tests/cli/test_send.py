@@ -31,6 +31,7 @@ def test_json_lines_with_a_malformed_line_deliver_the_rest_and_keep_it(
         "total               2         2       0        0       0      4\n"
         "\n"
         "API calls: 5 (0 retries); HTTP statuses: 200 x4, 201 x1\n"
+        "Person cache: 50.0% hits (1 of 2 lookups)\n"  # the track found who the identify made
         "Not delivered (2):\n"
         "  line 2  (not JSON)  rejected: not JSON: Expecting property name enclosed in double "
         "quotes (column 2)\n"
@@ -87,7 +88,10 @@ def test_a_json_array_from_stdin_is_delivered(
         monkeypatch.setattr("sys.stdin", piped)
         status, out, _ = send(capsys, fake, "-", "--dead-letter", str(dead))
     assert status == 0
-    assert out.splitlines()[-1] == "API calls: 5 (0 retries); HTTP statuses: 200 x4, 201 x1"
+    assert out.splitlines()[-2:] == [
+        "API calls: 5 (0 retries); HTTP statuses: 200 x4, 201 x1",
+        "Person cache: 50.0% hits (1 of 2 lookups)",
+    ]
     assert not dead.exists()
     assert len(fake.admin.state()["sales_activities"]) == 1
 
@@ -110,6 +114,7 @@ def test_a_batch_body_shares_its_context_with_every_item(
         "total           1         0       0        0       0      1\n"
         "\n"
         "API calls: 5 (0 retries); HTTP statuses: 200 x4, 201 x1\n"
+        "Person cache: 0.0% hits (0 of 1 lookups)\n"
     )
     state = fake.admin.state()
     assert [lead["email"] for lead in state["leads"]] == ["grace@example.com"]
@@ -249,6 +254,7 @@ def test_a_wrong_key_stops_with_one_line_and_keeps_everything_unsent(
         "total               0         1       0        0       2      3",
         "",
         "API calls: 0 (0 retries)",
+        "Person cache: 0.0% hits (0 of 1 lookups)",  # the identify's, answered 401
         "Not delivered (1):",
         "  line 3  (not JSON)  rejected: not JSON: Expecting value (column 1)",
         f"Kept in {dead}: 3 message(s)",
@@ -322,3 +328,25 @@ def test_an_activity_type_the_account_lacks_names_the_option(
     assert record["reason"].startswith("sales_activity_types has no entry named 'Nope'")
     assert "track_activity_type" in record["reason"]
     assert fake.admin.state()["sales_activities"] == []
+
+
+def test_the_cache_size_bounds_the_people_remembered(
+    capsys: pytest.CaptureFixture[str], fake: FakeFreshsales, tmp_path: Path
+) -> None:
+    tracks = [
+        {"type": "track", "userId": f"{name}@example.com", "event": "Signed Up", "properties": {}}
+        for name in ("ann", "bob", "ann")
+    ]
+    source = write_lines(tmp_path / "in.jsonl", *tracks)
+    lines = []
+    for size in ("100", "1"):  # one person: Bob's lookup makes the client forget Ann
+        dead = str(tmp_path / f"dead-{size}.jsonl")
+        status, out, _ = send(
+            capsys, fake, str(source), "--cache-size", size, "--dead-letter", dead
+        )
+        assert status == 0
+        lines.append([line for line in out.splitlines() if line.startswith("Person cache")])
+    assert lines == [
+        ["Person cache: 33.3% hits (1 of 3 lookups)"],
+        ["Person cache: 0.0% hits (0 of 3 lookups)"],
+    ]

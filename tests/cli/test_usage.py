@@ -56,6 +56,10 @@ def no_account(monkeypatch: pytest.MonkeyPatch) -> None:
          "empty: expected the Freshsales domain, e.g. acme or acme.myfreshworks.com"),
         (("send", "EVENTS", "--concurrency", "0"), f"{PROG} send: error: argument "
          "--concurrency: expected a positive integer, got '0'"),
+        (("send", "EVENTS", "--cache-size", "0"), f"{PROG} send: error: argument "
+         "--cache-size: expected a positive integer, got '0'"),
+        (("serve", "--dedupe-window", "1.5"), f"{PROG} serve: error: argument "
+         "--dedupe-window: expected a positive integer, got '1.5'"),
         (("send", "EVENTS", "--shout"), f"{PROG}: error: unrecognized arguments: --shout"),
         (("send", "MISSING"), f"{PROG} send: error: cannot read MISSING: No such file or "
          "directory"),

@@ -239,6 +239,9 @@ def test_a_file_that_is_not_json(tmp_path: Path, capsys: pytest.CaptureFixture[s
     )
 
 
+TOKEN_FLAG = ("--app-token-env", "NO_SUCH_VARIABLE_X")
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -274,6 +277,10 @@ def test_a_file_that_is_not_json(tmp_path: Path, capsys: pytest.CaptureFixture[s
         (
             ["verify", "--contracts", "/no/such/folder"],
             "/no/such/folder/interactions: no such directory",
+        ),
+        (
+            ["probe", "--base-url", "http://127.0.0.1:9", "--api-key-env", "K", *TOKEN_FLAG],
+            "--app-token-env: environment variable NO_SUCH_VARIABLE_X is not set",
         ),
     ],
 )

@@ -87,6 +87,7 @@ def test_allowed_writes_without_states_run() -> None:
             "error-400-wrong-content-type",
             "error-400-wrong-type-amount",
             "error-400-wrong-type-sales-accounts",
+            "error-401-tracking-wrong-token",
             "error-401-wrong-key",
             "error-404-leads-upsert",
             "suite-error-400-contact-without-email",

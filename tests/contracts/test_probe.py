@@ -26,6 +26,7 @@ from fake_freshsales.models.variants import SPECS, VARIANT_NAMES, Variants
 from tests.processes import Process
 
 KEY = "probe-key-RECOGNISABLE-5f3a9c"
+APP_TOKEN = "probe-app-token-RECOGNISABLE-7c1e"
 ORIGIN = "http://fake.test"
 CLASSIC = "/api"
 SUITE = "/crm/sales/api"
@@ -38,7 +39,11 @@ Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 def fake(variants: dict[str, Any] | None = None, limits: Limits | None = None) -> Wsgi:
     account = AccountConfig(
-        domain="acme", api_key=KEY, limits=limits or SMALL, variants=variants or {}
+        domain="acme",
+        api_key=KEY,
+        limits=limits or SMALL,
+        variants=variants or {},
+        app_token=APP_TOKEN,
     )
     app: Wsgi = create_app(FakeConfig(accounts=(account,)))
     return app
@@ -51,6 +56,7 @@ def run(
     writes: bool = True,
     burst: bool = True,
     key: str = KEY,
+    app_token: str | None = APP_TOKEN,
 ) -> tuple[ProbeReport, AdminClient]:
     """Probe the app in-process; waiting moves the fake's clock instead of real time."""
     transport = httpx.WSGITransport(app=app)
@@ -67,6 +73,7 @@ def run(
         allow_burst=burst,
         transport=transport,
         sleep=wait,
+        app_token=app_token,
     )
     return report, admin
 
@@ -88,7 +95,8 @@ def test_the_default_fake_agrees_on_every_switch() -> None:
     assert report.leftovers == ()
     assert_clean(admin)
     # Not even composed: the command line's masking is only a last guard.
-    assert KEY not in render(report) + json.dumps(report.profile()) + repr(report)
+    shown = render(report) + json.dumps(report.profile()) + repr(report)
+    assert KEY not in shown and APP_TOKEN not in shown
     throttled = admin.journal(status=429)
     assert [(entry["method"], entry["path"]) for entry in throttled] == [
         ("GET", "/api/selector/owners")
@@ -111,8 +119,9 @@ def test_the_table() -> None:
         "outcome_required      needs --allow-writes              true          —\n"
         "lookup_external_id    true                              true          yes\n"
         'bulk_results          needs --allow-writes              "status"      —\n'
+        "tracking_api          needs --allow-writes              true          —\n"
         "\n"
-        "4 of 12 observed; all agree\n"
+        "4 of 13 observed; all agree\n"
     )
 
 
@@ -163,6 +172,26 @@ def test_each_switch_is_observed_and_its_profile_reproduces_it(
     # The profile, loaded as the fake loads it, makes a fake the probe cannot tell apart.
     again, _ = run(fake(profile), root)
     assert again.profile() == profile
+
+
+def test_tracking_needs_a_token_and_a_refused_token_is_no_answer() -> None:
+    report, admin = run(fake(), burst=False, app_token=None)
+    assert reasons(report)["tracking_api"] == "needs --app-token-env"
+    assert not admin.journal(path="/track")
+    wrong, _ = run(fake(), burst=False, app_token="not-the-token")
+    assert reasons(wrong)["tracking_api"] == (
+        "unexpected 401 to the application token: Invalid application token."
+    )
+
+
+def test_tracking_is_asked_at_the_account_url_of_each_host() -> None:
+    for root, path in ((CLASSIC, "/track/events"), (SUITE, "/crm/sales/track/events")):
+        _, admin = run(fake(), root, burst=False)
+        [entry] = admin.journal(path=path)
+        # The token travels in the body; no API key goes with it.
+        assert "Authorization" not in entry["headers"]
+        assert entry["body"]["application_token"] == "[REDACTED]"
+        assert entry["body"]["event"] == {"name": "segment-freshsales probe event"}
 
 
 def test_a_429_met_on_the_way_answers_retry_after_without_a_burst() -> None:
@@ -290,13 +319,17 @@ def test_the_command_writes_a_profile_the_fake_loads_and_never_shows_the_key(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     variants = {"upsert_create_status": 201, "reset_unit": "epoch"}
-    account = AccountConfig(domain="acme", api_key=KEY, limits=SMALL, variants=variants)
+    account = AccountConfig(
+        domain="acme", api_key=KEY, limits=SMALL, variants=variants, app_token=APP_TOKEN
+    )
     # A ticking clock and a quick bulk job: the command waits in real time.
     config = FakeConfig(accounts=(account,), clock_ticks=True, bulk_job_seconds=0.1)
     out = tmp_path / "profile.json"
     monkeypatch.setenv("PROBE_KEY", KEY)
+    monkeypatch.setenv("PROBE_APP_TOKEN", APP_TOKEN)
     with FakeFreshsales(config=config) as server:
         argv = ["probe", "--base-url", server.url, "--api-key-env", "PROBE_KEY"]
+        argv += ["--app-token-env", "PROBE_APP_TOKEN"]
         status = main([*argv, "--allow-writes", "--allow-burst", "--out", str(out)])
         captured = capsys.readouterr()
         assert status == 0, captured.err
@@ -304,7 +337,8 @@ def test_the_command_writes_a_profile_the_fake_loads_and_never_shows_the_key(
     assert json.loads(out.read_text()) == {**DEFAULTS, **variants}
     assert "differing from the fake's defaults: upsert_create_status, reset_unit" in captured.out
     assert captured.out.endswith(f"wrote {out}\n")
-    assert KEY not in captured.out + captured.err + out.read_text()
+    shown = captured.out + captured.err + out.read_text()
+    assert KEY not in shown and APP_TOKEN not in shown
 
 
 @pytest.mark.slow
@@ -332,17 +366,20 @@ def test_fake_freshsales_serve_profile_reproduces_what_the_probe_saw(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     profile = tmp_path / "profile.json"
-    profile.write_text(json.dumps({**DEFAULTS, "owner_required": False, "bulk_results": "records"}))
+    switches = {"owner_required": False, "bulk_results": "records", "tracking_api": False}
+    profile.write_text(json.dumps({**DEFAULTS, **switches}))
     monkeypatch.setenv("PROBE_KEY", KEY)
+    monkeypatch.setenv("PROBE_APP_TOKEN", APP_TOKEN)
     with Process(
         "fake-freshsales", "serve", "--port", "0", "--api-key", KEY, "--per-minute", "40",
-        "--profile", str(profile),
+        "--profile", str(profile), "--app-token", APP_TOKEN,
     ) as serve:  # fmt: skip
         url = serve.expect(r"^fake-freshsales serving (http://127\.0\.0\.1:\d+)$")[1]
         serve.expect(r"^domain: acme  api key: ")
-        serve.expect(r"^variants: owner_required=false, bulk_results=records$")
+        serve.expect(r"^variants: owner_required=false, bulk_results=records, tracking_api=false$")
         again = tmp_path / "again.json"
         argv = ["probe", "--base-url", url, "--api-key-env", "PROBE_KEY", "--out", str(again)]
+        argv += ["--app-token-env", "PROBE_APP_TOKEN"]
         # The served fake's clock ticks: the bulk job completes after two real seconds.
         assert main([*argv, "--allow-writes", "--allow-burst"]) == 0, capsys.readouterr().err
         serve.interrupt()

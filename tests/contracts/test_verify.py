@@ -16,11 +16,16 @@ from contracts.cli import main
 from fake_freshsales.models.variants import SPECS
 
 INTERACTIONS = load_interactions()
-COUNTS = "official 2, live-third-party 27, code 15, claim 17, inferred 32"
+COUNTS = "official 5, live-third-party 27, code 15, claim 26, inferred 43"
 
+# The roots requests go under, longest first: each host's API root, then its account URL
+# (where the tracking API is).
+ROOTS = ("/crm/sales/api", "/crm/sales", "/api", "")
 # Every request a client sends, on the root(s) where it exists (evidence E6: no leads on the
 # Suite host), as (method, path) after the root: the upserts (leads' and name-keyed deals'
-# under their variants) and the default paths of leads and deals (E2, E4).
+# under their variants) and the default paths of leads and deals (E2, E4), the bulk upserts,
+# their jobs and the filtered search that finds accounts (issue 15), and the tracking API
+# (issue 17).
 CLIENT_ROUTES = {
     ("/api", "POST", "/leads/upsert"),
     ("/api", "POST", "/leads"),
@@ -47,6 +52,22 @@ CLIENT_ROUTES = {
     ("/crm/sales/api", "POST", "/sales_activities"),
     ("/crm/sales/api", "GET", "/contacts/{contact_id}/activities"),
     ("/crm/sales/api", "GET", "/lookup"),
+    *(
+        (root, method, path)
+        for root in ("/api", "/crm/sales/api")
+        for method, path in (
+            ("POST", "/contacts/bulk_upsert"),
+            ("POST", "/sales_accounts/bulk_upsert"),
+            ("GET", "/job_statuses/{job_id}"),
+            ("POST", "/filtered_search/sales_account"),
+            ("POST", "/filtered_search/contact"),
+        )
+    ),
+    *(
+        (root, "POST", f"/track/{kind}")
+        for root in ("", "/crm/sales")
+        for kind in ("visitors", "events", "page_views")
+    ),
 }
 # The interactions that hold only under a switch, and the switch.
 UNDER_VARIANTS = {
@@ -55,7 +76,10 @@ UNDER_VARIANTS = {
     "deals-upsert-update": {"deal_upsert_by_name": True},
     "error-400-lookup-external-id": {"lookup_external_id": False},
     "error-401-errors-body": {"auth_error_body": "errors"},
+    "error-404-tracking-unavailable": {"tracking_api": False},
     "error-429-retry-after": {"retry_after": True},
+    "job-status-completed-records": {"bulk_results": "records"},
+    "job-status-partial-records": {"bulk_results": "records"},
     "leads-upsert-company-deal": {"leads_upsert": True},
     "leads-upsert-create": {"leads_upsert": True},
     "leads-upsert-custom-field": {"leads_upsert": True},
@@ -67,7 +91,7 @@ UNDER_VARIANTS = {
 def test_every_interaction_holds_on_the_fake() -> None:
     results = verify_provider(interactions=INTERACTIONS)
     assert [(r.name, r.status) for r in results if r.status != "ok"] == []
-    assert len(results) == len(INTERACTIONS) == 93
+    assert len(results) == len(INTERACTIONS) == 116
 
 
 def test_every_translation_case_holds() -> None:
@@ -81,7 +105,7 @@ def test_the_command_line_check_passes(capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     assert out.splitlines()[0].split() == ["interaction", "/", "case", "side", "result"]
     assert out.endswith(
-        f"155 checks: 155 ok, 0 failed, 0 skipped\ninteractions by confidence: {COUNTS}\n"
+        f"178 checks: 178 ok, 0 failed, 0 skipped\ninteractions by confidence: {COUNTS}\n"
     )
 
 
@@ -89,8 +113,9 @@ def test_every_client_route_succeeds_on_record() -> None:
     recorded = set()
     for interaction in INTERACTIONS:
         if interaction.succeeds:
-            root = "/crm/sales/api" if interaction.suite else "/api"
-            recorded.add((root, interaction.request.method, interaction.request.path[len(root) :]))
+            path = interaction.request.path
+            root = next(root for root in ROOTS if path.startswith(root + "/"))
+            recorded.add((root, interaction.request.method, path[len(root) :]))
     assert recorded >= CLIENT_ROUTES
 
 
@@ -111,7 +136,7 @@ def test_both_lookups_the_client_makes_are_recorded_on_both_roots() -> None:
 
 def test_the_error_answers_are_recorded() -> None:
     statuses = Counter(i.response.status for i in INTERACTIONS if not i.succeeds)
-    assert statuses == {400: 19, 401: 4, 404: 6, 429: 2}
+    assert statuses == {400: 19, 401: 5, 404: 7, 429: 2}
     for interaction in INTERACTIONS:
         if interaction.response.status == 429:
             assert {"X-RateLimit-Remaining", "X-RateLimit-Reset"} <= set(

@@ -172,6 +172,11 @@ def test_bad_seed_file_is_a_configuration_error(make_fake: MakeFake, tmp_path: P
             "limits must be an object with hourly and per_minute.",
         ),
         ({"domain": "b", "api_key": "x", "plan": "pro"}, "Unknown setting plan."),
+        ({"domain": "b", "api_key": "x", "app_token": ""}, "app_token must be a non-empty string."),
+        (
+            {"domain": "b", "api_key": "x", "tracking_limits": []},
+            "tracking_limits must be an object with hourly and per_minute.",
+        ),
     ],
 )
 def test_bad_account_is_400(fake: Fake, body: dict[str, Any], message: str) -> None:
@@ -187,12 +192,16 @@ def test_added_account_is_described_without_its_key(fake: Fake) -> None:
             "api_key": "b-secret",
             "variants": {"custom_fields": "strict", "upsert_create_status": 201},
             "limits": {"per_minute": 5},
+            "app_token": "b-token",
+            "tracking_limits": {"hourly": 50},
         },
     )
+    assert "b-token" not in response.text
     assert response.json == {
         "account": {
             "domain": "b",
             "limits": {"hourly": 1000, "per_minute": 5},
+            "tracking_limits": {"hourly": 50, "per_minute": 400},
             "variants": {
                 **Variants().as_dict(),
                 "custom_fields": "strict",

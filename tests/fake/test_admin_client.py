@@ -79,6 +79,8 @@ def test_set_and_clear_faults(admin: AdminClient, api: httpx.Client) -> None:
         "latency_ms": [0, 0],
         "drop_connection_rate": 0.0,
         "seed": 4,
+        "bulk_fail_rate": 0.0,
+        "bulk_partial_rate": 0.0,
     }
     assert api.get("/api/selector/owners").status_code == 503
     assert admin.clear_faults() is None
@@ -199,3 +201,29 @@ def test_a_closed_client_says_so(app: Flask) -> None:
         assert repr(admin) == "AdminClient('http://fake.test')"
     with pytest.raises(AdminError, match=r"^GET /_fake/clock: this client is closed$"):
         admin.clock()
+
+
+def test_an_account_with_an_app_token_and_what_its_tracking_recorded(
+    admin: AdminClient, api: httpx.Client
+) -> None:
+    described = admin.add_account(
+        "globex", SECRET, app_token="globex-token", tracking_limits=Limits(per_minute=7)
+    )
+    assert described["tracking_limits"] == {"hourly": 1000, "per_minute": 7}
+    assert "globex-token" not in str(described)
+    body = {"application_token": "globex-token", "identifier": "a", "visitor": {"plan": "Pro"}}
+    assert api.post("/crm/sales/track/visitors", json=body).status_code == 200
+    assert admin.tracking(domain="globex") == {
+        "visitors": {"a": {"plan": "Pro"}},
+        "events": {},
+        "page_views": {},
+    }
+    assert admin.tracking() == {"visitors": {}, "events": {}, "page_views": {}}
+
+
+def test_bulk_settings(admin: AdminClient, api: httpx.Client) -> None:
+    assert admin.bulk() == {"job_seconds": 2.0}
+    assert admin.set_bulk(job_seconds=0.5) == {"job_seconds": 0.5}
+    with pytest.raises(AdminError, match=r"^POST /_fake/bulk answered 400: .*0 or more"):
+        admin.set_bulk(job_seconds=-1)
+    assert admin.bulk() == {"job_seconds": 0.5}

@@ -4,6 +4,7 @@ answers and stops on SIGINT."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import socket
 import subprocess
@@ -82,10 +83,13 @@ def test_variants_and_a_profile_set_the_switches(
         ]
     )  # fmt: skip
     assert status == 0
-    assert capsys.readouterr().out == (
+    # The generated token differs from run to run.
+    out = re.sub(r"(?m)^app token: \S+$", "app token: <generated>", capsys.readouterr().out)
+    assert out == (
         "fake-freshsales serving http://127.0.0.1:8080\n"
         "domain: acme  api key: k\n"
         "variants: upsert_create_status=201, reset_unit=epoch, owner_required=false\n"
+        "app token: <generated>\n"
         "fake-freshsales stopped\n"
     )
     values = variant_values(served[0])
@@ -95,6 +99,37 @@ def test_variants_and_a_profile_set_the_switches(
         "epoch",
         False,
     )
+
+
+def test_the_app_token_the_tracking_budget_and_the_bulk_delay_are_set(
+    served: list[StubServer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = cli.main(
+        [
+            "serve", "--api-key", "k", "--app-token", "tok-cli", "--tracking-per-minute", "3",
+            "--bulk-job-seconds", "0.25",
+        ]
+    )  # fmt: skip
+    assert status == 0
+    assert "\napp token: tok-cli\n" in capsys.readouterr().out
+    client = served[0].app.test_client()
+    body = {"application_token": "tok-cli", "identifier": "a", "event": {"name": "E"}}
+    tracked = client.post("/track/events", json=body)
+    assert (tracked.status_code, tracked.headers["X-RateLimit-Limit"]) == (200, "3")
+    assert client.get("/_fake/bulk").json == {"bulk": {"job_seconds": 0.25}}
+
+
+def test_without_an_app_token_one_is_generated_and_printed(
+    served: list[StubServer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["serve", "--api-key", "k"]) == 0
+    token = re.search(r"^app token: (\S+)$", capsys.readouterr().out, re.M)
+    assert token is not None
+    client = served[0].app.test_client()
+    body = {"application_token": token[1], "identifier": "a", "event": {"name": "E"}}
+    assert client.post("/track/events", json=body).status_code == 200
+    wrong = {**body, "application_token": "anything"}
+    assert client.post("/track/events", json=wrong).status_code == 401
 
 
 def test_without_switches_it_says_defaults(
@@ -125,6 +160,16 @@ def test_without_switches_it_says_defaults(
             f"{PROG} serve: error: argument --variant: expected NAME=VALUE, got 'owner_required'",
         ),
         (("--strict",), f"{PROG}: error: unrecognized arguments: --strict"),
+        (
+            ("--bulk-job-seconds", "-1"),
+            f"{PROG} serve: error: argument --bulk-job-seconds: expected a number of seconds, "
+            "0 or more, got '-1'",
+        ),
+        (
+            ("--bulk-job-seconds", "soon"),
+            f"{PROG} serve: error: argument --bulk-job-seconds: expected a number of seconds, "
+            "0 or more, got 'soon'",
+        ),
         (("--retry-after",), f"{PROG}: error: unrecognized arguments: --retry-after"),
     ],
 )
@@ -176,6 +221,7 @@ def test_serve_answers_and_stops_on_sigint(tmp_path: Path) -> None:
         url = serve.expect(r"^fake-freshsales serving (http://127\.0\.0\.1:\d+)$")[1]
         serve.expect(r"^domain: initech  api key: cli-key$")
         serve.expect(r"^variants: upsert_create_status=201, reset_unit=epoch$")
+        serve.expect(r"^app token: \S+$")
         with httpx.Client(base_url=url, headers={"Authorization": "Token token=cli-key"}) as client:
             response = client.get("/api/lookup", params={"q": "seeded@b.com", "f": "email"})
             assert response.status_code == 200

@@ -20,6 +20,8 @@ FAULTS = {
     "latency_ms": [0, 0],
     "drop_connection_rate": 0.1,
     "seed": 7,
+    "bulk_fail_rate": 0.0,
+    "bulk_partial_rate": 0.0,
 }
 
 
@@ -124,6 +126,8 @@ def test_fault_config_can_be_read_and_cleared(fake: Fake) -> None:
             "latency_ms": [0, 0],
             "drop_connection_rate": 0.0,
             "seed": 0,
+            "bulk_fail_rate": 0.0,
+            "bulk_partial_rate": 0.0,
         }
     }
     assert fake.admin("DELETE", "/faults").json == {"faults": None}

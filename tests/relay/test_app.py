@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from segment_freshsales.delivery.dedupe import SqliteIds
 from segment_freshsales.relay.app import create_app
 from segment_freshsales.relay.auth import Auth
 from segment_freshsales.relay.queue import Queue
@@ -32,9 +33,16 @@ AUTH = basic(WRITE_KEY)
 
 
 @pytest.fixture
-def worker() -> SimpleNamespace:
+def worker(tmp_path: Path) -> SimpleNamespace:
     """What the app reads of the worker."""
-    return SimpleNamespace(alive=True, problem=None, last_error=None, failing_since=None)
+    return SimpleNamespace(
+        alive=True,
+        problem=None,
+        last_error=None,
+        failing_since=None,
+        dedupe_path=tmp_path / "delivered.sqlite",
+        cache_hit_rate=None,
+    )
 
 
 def make_client(queue: Queue, worker: SimpleNamespace, secret: str | None) -> FlaskClient:
@@ -244,6 +252,9 @@ def test_health_and_metrics(client: FlaskClient, queue: Queue, worker: SimpleNam
         "rejected": 0,
         "failed": 0,
         "skipped": 0,
+        "queue_bytes": queue.file_bytes(),
+        "dedupe_bytes": 0,  # no message delivered yet: no file
+        "cache_hit_rate": None,  # no person looked for yet
     }
     worker.alive, worker.problem = False, "Freshsales answered 401: the API key is wrong"
     response = client.get("/health")
@@ -256,6 +267,20 @@ def test_health_and_metrics(client: FlaskClient, queue: Queue, worker: SimpleNam
         },
     )
     assert client.get("/metrics").json["worker"] == "stopped"  # type: ignore[index]
+
+
+def test_metrics_give_each_sqlite_file_size_and_the_cache_hit_rate(
+    client: FlaskClient, queue: Queue, worker: SimpleNamespace
+) -> None:
+    delivered = SqliteIds(worker.dedupe_path)
+    delivered.add("m-1")
+    worker.cache_hit_rate = 2 / 3
+    metrics = client.get("/metrics").json
+    assert metrics is not None
+    assert metrics["queue_bytes"] == queue.file_bytes() > 0
+    assert metrics["dedupe_bytes"] == delivered.file_bytes() > 0
+    assert metrics["cache_hit_rate"] == 0.6667
+    delivered.close()
 
 
 def test_unknown_routes_and_methods_answer_json(client: FlaskClient) -> None:

@@ -1,6 +1,6 @@
-"""The API key never shows: a canary key goes through the client, the CLI, the demo, the relay
-and contract recording, and every file written, every log record, every exception string, all
-output and the fake's journal are searched for it."""
+"""The API key and the app token never show: canaries go through the client, the CLI, the
+demo, the relay and contract recording, and every file written, every log record, every
+exception string, all output and the fake's journal are searched for them."""
 
 import json
 import logging
@@ -20,6 +20,8 @@ from tests.processes import Process, Relay, clean_env
 from translator import Settings
 
 CANARY = "canary-KEY-3f9d1c7e5b"
+TOKEN = "canary-TOKEN-8e2b4a6d1c"
+CANARIES = (CANARY, TOKEN)
 pytestmark = pytest.mark.slow  # the fake, the demo and the relay listen on sockets
 CONTACT = {"email": "ann@x.io", "fsContact": True, "company": "Acme", "deal": {"name": "D"}}
 MESSAGES: list[dict[str, Any]] = [
@@ -45,7 +47,7 @@ class Leaks:
         self.found: list[str] = []
 
     def text(self, where: str, text: str) -> None:
-        if CANARY in text:
+        if any(canary in text for canary in CANARIES):
             self.found.append(where)
 
     def files(self, *roots: Path) -> int:
@@ -55,7 +57,8 @@ class Leaks:
             for path in [root] if root.is_file() else sorted(root.rglob("*")):
                 if path.is_file():
                     read += 1
-                    if CANARY.encode() in path.read_bytes():
+                    content = path.read_bytes()
+                    if any(canary.encode() in content for canary in CANARIES):
                         self.found.append(str(path))
         return read
 
@@ -72,7 +75,7 @@ class Leaks:
 @pytest.fixture
 def fake() -> Iterator[FakeFreshsales]:
     """A fake of its own, whose account key is the canary."""
-    with FakeFreshsales(api_key=CANARY) as server:
+    with FakeFreshsales(api_key=CANARY, app_token=TOKEN) as server:
         for name in ("Segment Event", "Page View"):
             server.admin.add_activity_type(name)
         yield server
@@ -122,6 +125,32 @@ def test_client_and_its_errors(
     assert leaks.found == []
 
 
+def test_client_with_an_app_token(
+    fake: FakeFreshsales, tmp_path: Path, leaks: Leaks, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Tracks and pages go to the tracking API with the token in their bodies; a refused
+    token stops delivery with an error that does not hold it."""
+    fake.admin.set_faults(rate=0.3, statuses=[400, 500, 503], seed=5)
+    settings = Settings(domain="acme", api_key=CANARY, base_url=fake.url, app_token=TOKEN)
+    leaks.text("repr(settings)", repr(settings) + str(settings))
+    with caplog.at_level(logging.DEBUG):
+        with Client(settings, dead_letter=tmp_path / "dead.jsonl", max_attempts=2) as client:
+            report = client.deliver_all(MESSAGES)
+            assert report.tracking_calls > 0
+            for reason in report.by_reason:
+                leaks.text("a reason", reason)
+        wrong = Settings(domain="acme", api_key=CANARY, base_url=fake.url, app_token=TOKEN[::-1])
+        with Client(wrong, dead_letter=tmp_path / "refused.jsonl") as client:
+            with pytest.raises(AuthError) as error:
+                client.deliver(MESSAGES[1])
+            leaks.text("AuthError", str(error.value) + repr(error.value))
+    leaks.logs(caplog.records)
+    leaks.files(tmp_path)
+    leaks.journal(fake)
+    assert fake.admin.tracking()["events"], "the track went to the tracking API"
+    assert leaks.found == []
+
+
 def test_command_line_send_and_dry_run(
     fake: FakeFreshsales,
     tmp_path: Path,
@@ -131,6 +160,7 @@ def test_command_line_send_and_dry_run(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setenv("FRESHSALES_API_KEY", CANARY)
+    monkeypatch.setenv("FRESHSALES_APP_TOKEN", TOKEN)
     monkeypatch.chdir(tmp_path)
     events = tmp_path / "events.jsonl"
     events.write_text("".join(json.dumps(m) + "\n" for m in MESSAGES) + "{not json\n")

@@ -225,3 +225,83 @@ def test_strict_must_be_a_boolean() -> None:
     with pytest.raises(SettingsError) as error:
         Settings(domain="acme", api_key=KEY, strict="yes")  # type: ignore[arg-type]
     assert error.value.field == "strict"
+
+
+APP_TOKEN = "app-token-canary-5e2b"
+
+
+def test_the_app_token_is_a_secret_like_the_key() -> None:
+    settings = Settings(domain="acme", api_key=KEY, app_token=APP_TOKEN)
+    assert settings.app_token == APP_TOKEN
+    assert APP_TOKEN not in repr(settings)
+    assert APP_TOKEN not in str(settings)
+    assert "app_token='***'" in repr(settings)
+    assert "app_token=None" in repr(Settings(domain="acme", api_key=KEY))
+    assert settings != Settings(domain="acme", api_key=KEY, app_token=APP_TOKEN + "x")
+
+
+@pytest.mark.parametrize("token", ["", " ", "has space", "tab\tbed", "é-token", 42, b"bytes"])
+def test_rejected_app_tokens_name_the_setting_never_the_token(token: object) -> None:
+    with pytest.raises(SettingsError) as error:
+        Settings(domain="acme", api_key=KEY, app_token=token)  # type: ignore[arg-type]
+    assert error.value.field == "app_token"
+    assert str(error.value).startswith("app_token: expected")
+    if isinstance(token, str) and token.strip():
+        assert token not in str(error.value)
+
+
+def test_track_as_is_events_or_activities() -> None:
+    assert Settings(domain="acme", api_key=KEY).track_as == "events"
+    with_token = Settings(domain="acme", api_key=KEY, app_token=APP_TOKEN)
+    assert with_token.tracks_to_api
+    assert not Settings(domain="acme", api_key=KEY).tracks_to_api
+    chosen = Settings(domain="acme", api_key=KEY, app_token=APP_TOKEN, track_as="activities")
+    assert (chosen.track_as, chosen.tracks_to_api) == ("activities", False)
+    with pytest.raises(SettingsError) as error:
+        Settings(domain="acme", api_key=KEY, track_as="event")  # type: ignore[arg-type]
+    assert (
+        str(error.value) == 'track_as: expected "events" or "activities", got the string \'event\''
+    )
+
+
+@pytest.mark.parametrize(
+    ("domain", "base_url", "tracking_url"),
+    [
+        ("acme", None, "https://acme.freshsales.io"),
+        ("acme.myfreshworks.com", None, "https://acme.myfreshworks.com/crm/sales"),
+        ("acme", "http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ("acme.myfreshworks.com", "http://127.0.0.1:8080/", "http://127.0.0.1:8080/crm/sales"),
+        ("acme", "https://proxy.internal/freshsales/api/", "https://proxy.internal/freshsales"),
+        ("acme", "https://proxy.internal/freshsales", "https://proxy.internal/freshsales"),
+    ],
+)
+def test_the_tracking_url_is_the_account_url(
+    domain: str, base_url: str | None, tracking_url: str
+) -> None:
+    settings = Settings(domain=domain, api_key=KEY, base_url=base_url)
+    assert settings.tracking_url == tracking_url
+
+
+def test_replace_changes_some_settings_and_checks_them() -> None:
+    settings = Settings(
+        domain="acme.myfreshworks.com",
+        api_key=KEY,
+        owner=7,
+        event_map={"Heartbeat": None},
+        app_token=APP_TOKEN,
+    )
+    changed = settings.replace(track_as="activities")
+    assert changed == Settings(
+        domain="acme.myfreshworks.com",
+        api_key=KEY,
+        owner=7,
+        event_map={"Heartbeat": None},
+        app_token=APP_TOKEN,
+        track_as="activities",
+    )
+    assert changed.tracking_url == "https://acme.myfreshworks.com/crm/sales"
+    assert settings.replace() == settings
+    with pytest.raises(SettingsError):
+        settings.replace(track_as="pages")
+    with pytest.raises(TypeError):
+        settings.replace(colour="blue")
