@@ -17,46 +17,16 @@ from segment_freshsales.delivery.deadletter import DeadLetters
 from segment_freshsales.delivery.dedupe import DEFAULT_DEDUPE_WINDOW
 from segment_freshsales.delivery.errors import AuthError
 from segment_freshsales.delivery.events import Action, Done, Event, Send, Sleep
+from segment_freshsales.delivery.identities import user_keys
 from segment_freshsales.delivery.outcome import Outcome, Report
 from segment_freshsales.delivery.pacing import RateLimits
 from segment_freshsales.delivery.people import DEFAULT_CACHE_SIZE
 from segment_freshsales.delivery.wire import no_reply, read_reply, request_arguments
 from translator.settings import Settings
 
-__all__ = ["AsyncClient", "user_keys"]
+__all__ = ["AsyncClient"]
 
 T = TypeVar("T")
-
-
-def user_keys(message: object) -> set[str]:
-    """Every identity of the person a message names, as the translator may read it: the
-    userId, the anonymousId, and each email (`traits.email`, `context.traits.email`,
-    `properties.email`, the userId when it is one), case-folded as Freshsales matches them.
-
-    Two messages that share a key are delivered in their original order, never at once: they
-    may find, or create, the same person.
-    """
-    if not isinstance(message, dict):
-        return set()
-    keys: set[str] = set()
-    for field in ("userId", "anonymousId"):
-        value = message.get(field)
-        if isinstance(value, str | int) and not isinstance(value, bool):
-            keys.add(f"{field}:{value}")
-    context = message.get("context")
-    holders = (
-        message.get("traits"),
-        context.get("traits") if isinstance(context, dict) else None,
-        message.get("properties"),
-    )
-    # A group's traits.email is its company's, not the person's: counting it too only costs
-    # concurrency.
-    emails = [holder.get("email") for holder in holders if isinstance(holder, dict)]
-    user_id = message.get("userId")
-    if isinstance(user_id, str) and "@" in user_id:
-        emails.append(user_id)
-    keys.update(f"email:{email.strip().casefold()}" for email in emails if isinstance(email, str))
-    return keys
 
 
 class AsyncClient(BaseClient):

@@ -29,6 +29,7 @@ from segment_freshsales.delivery.events import (
     Settle,
     Sleep,
 )
+from segment_freshsales.delivery.identities import user_keys
 from segment_freshsales.delivery.ledger import Ledger
 from segment_freshsales.delivery.outcome import Outcome, Report
 from segment_freshsales.delivery.pacing import RateLimiter, RateLimits
@@ -124,9 +125,6 @@ class BaseClient:
 
     def _bulk_run(self, report: Report, on_outcome: OnOutcome | None, bulk_size: int) -> BulkRun:
         """A stream's delivery with bulk upserts (see `bulk`)."""
-        # Imported here: async_client imports this module.
-        from segment_freshsales.delivery.async_client import user_keys
-
         return BulkRun(
             self.engine,
             at=self.now(),

@@ -196,18 +196,12 @@ class Engine:
         try:
             yield from self._carry_out(message, plan, run)
         except (_Rejected, _Failed, AuthError) as error:
-            status: Status = "rejected" if isinstance(error, _Rejected) else "failed"
-            reason = scrub(str(error), *self._secrets)
-            outcome = Outcome(
-                status, message_id, run.calls, reason, run.attempts, run.retries, warnings
-            )
+            outcome = self._ended(run, error, warnings)
             yield Settle(message, outcome, ())
             if isinstance(error, AuthError):
                 raise
             return outcome
-        outcome = Outcome(
-            "delivered", message_id, run.calls, None, run.attempts, run.retries, warnings
-        )
+        outcome = self._ended(run, None, warnings)
         if message_ids is None:
             message_ids = [message_id] if message_id is not None else []
         yield Settle(message, outcome, tuple(message_ids))
@@ -482,8 +476,8 @@ class Engine:
         try:
             reply = yield from self._request(method, path, None, body, run)
         except (_Rejected, _Failed) as error:
-            return None, self._cost(run, error)
-        return reply, self._cost(run, None)
+            return None, self._ended(run, error)
+        return reply, self._ended(run, None)
 
     def filled(self, body: JSON, at: Instant) -> Generator[Action, Event, tuple[JSON, Outcome]]:
         """A body outside a message's plan with its `$lookup` placeholders filled as a plan's
@@ -493,15 +487,22 @@ class Engine:
         try:
             filled = yield from self._resolved(body, {}, run)
         except (_Rejected, _Failed) as error:
-            return None, self._cost(run, error)
-        return filled, self._cost(run, None)
+            return None, self._ended(run, error)
+        return filled, self._ended(run, None)
 
-    def _cost(self, run: _Run, error: _Rejected | _Failed | None) -> Outcome:
-        if error is None:
-            return Outcome("delivered", None, run.calls, None, run.attempts, run.retries)
-        status: Status = "rejected" if isinstance(error, _Rejected) else "failed"
-        reason = scrub(str(error), *self._secrets)
-        return Outcome(status, None, run.calls, reason, run.attempts, run.retries)
+    def _ended(
+        self, run: _Run, error: Exception | None, warnings: list[str] | None = None
+    ) -> Outcome:
+        """The Outcome of a run: delivered without an error; else rejected (refused for good)
+        or failed, with the error, scrubbed of the secrets, as its reason."""
+        status: Status = "delivered"
+        reason = None
+        if error is not None:
+            status = "rejected" if isinstance(error, _Rejected) else "failed"
+            reason = scrub(str(error), *self._secrets)
+        return Outcome(
+            status, run.message_id, run.calls, reason, run.attempts, run.retries, warnings or []
+        )
 
     def _made_before(self, recheck: Recheck, run: _Run) -> _Sub:
         """The recheck's Reply with the create's answer as its body when an earlier attempt

@@ -12,8 +12,8 @@ import pytest
 
 from fake_freshsales import AccountConfig, AdminClient, FakeConfig, create_app
 from segment_freshsales import AsyncClient, AuthError
-from segment_freshsales.delivery.async_client import user_keys
 from segment_freshsales.delivery.deadletter import DeadLetters
+from segment_freshsales.delivery.identities import user_keys
 from tests.dead_letters import dead_letters
 from tests.delivery.helpers import API_KEY, SETTINGS, VirtualTime
 from translator import Settings
