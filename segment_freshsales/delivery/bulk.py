@@ -32,8 +32,14 @@ from dataclasses import dataclass
 from typing import Final, TypeAlias
 
 from segment_freshsales.delivery.bulk_jobs import Job, Now, follow, queue
-from segment_freshsales.delivery.bulk_plan import ACCOUNT_ID, BulkItem, bulk_item, merged_account
-from segment_freshsales.delivery.engine import Engine
+from segment_freshsales.delivery.bulk_plan import (
+    ACCOUNT_ID,
+    BulkItem,
+    bulk_item,
+    merged_account,
+    plan_of,
+)
+from segment_freshsales.delivery.engine import Engine, stamped
 from segment_freshsales.delivery.events import Action, Check, Checked, Event, Instant, Settle
 from segment_freshsales.delivery.outcome import Outcome, Report
 from segment_freshsales.delivery.people import person_key
@@ -107,10 +113,15 @@ class BulkRun:
             message_id = message_id if isinstance(message_id, str) else None
             if keys & self._held_keys or message_id in self._held_ids:
                 yield from self._release(keys, message_id)
-            item = bulk_item(position, message, self.engine.settings)
+            # Translated once: the plan decides bulk or not, and is the engine's if not.
+            message = stamped(message, self._now.at)
+            plan = plan_of(message, self.engine.settings)
+            item = (
+                None if plan is None else bulk_item(position, message, self.engine.settings, plan)
+            )
             if item is None:
                 outcome = yield from self.engine.deliver(
-                    message, self._now.at, maybe_sent=maybe_sent
+                    message, self._now.at, maybe_sent=maybe_sent, plan=plan
                 )
                 self._count(position, message, outcome)
                 continue

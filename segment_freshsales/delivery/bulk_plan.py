@@ -16,7 +16,7 @@ from translator.plan import JSON, Call, Plan
 from translator.settings import Settings
 from translator.translate import translate
 
-__all__ = ["ACCOUNT_ID", "BulkItem", "bulk_item", "merged_account"]
+__all__ = ["ACCOUNT_ID", "BulkItem", "bulk_item", "merged_account", "plan_of"]
 
 ACCOUNT_ID: Final = "sales_account_id"
 """The field of a bulk contact that links it to an account: the fake (and, by the evidence's
@@ -46,14 +46,16 @@ class BulkItem:
     warnings: tuple[str, ...]
 
 
-def bulk_item(position: int, message: object, settings: Settings) -> BulkItem | None:
-    """The bulk item of a message, or None when it goes through the engine."""
+def bulk_item(
+    position: int, message: object, settings: Settings, plan: Plan | None = None
+) -> BulkItem | None:
+    """The bulk item of a message (whose `plan` the caller may have made already), or None
+    when it goes through the engine."""
     if not isinstance(message, dict):
         return None
-    try:
-        plan = translate(message, settings)
-    except InvalidEvent:
-        return None  # the engine rejects it, with the reason
+    plan = plan_of(message, settings) if plan is None else plan
+    if plan is None:
+        return None
     calls = _shape(plan)
     if calls is None:
         return None
@@ -79,6 +81,15 @@ def bulk_item(position: int, message: object, settings: Settings) -> BulkItem | 
         account_data=account_data,
         warnings=tuple(warning(dropped) for dropped in plan.dropped),
     )
+
+
+def plan_of(message: object, settings: Settings) -> Plan | None:
+    """A message's plan; None when the message is invalid (the engine rejects it, saying
+    why)."""
+    try:
+        return translate(message, settings)
+    except InvalidEvent:
+        return None
 
 
 def merged_account(earlier: dict[str, JSON], later: dict[str, JSON]) -> dict[str, JSON]:

@@ -64,7 +64,7 @@ from translator.plan import JSON, Call, Plan
 from translator.settings import Settings
 from translator.translate import translate
 
-__all__ = ["RATE_LIMIT_WAIT", "Engine", "Steps"]
+__all__ = ["RATE_LIMIT_WAIT", "Engine", "Steps", "stamped"]
 
 # Why a Sleep waits when the server's budget, or the pacing under it, says so.
 RATE_LIMIT_WAIT = "for the rate limit"
@@ -161,6 +161,7 @@ class Engine:
         message_ids: Sequence[str] | None = None,
         *,
         maybe_sent: bool = False,
+        plan: Plan | None = None,
     ) -> Steps:
         """Deliver one message (see the module doc); returns its Outcome.
 
@@ -168,7 +169,8 @@ class Engine:
         passes those of every message merged into it). `maybe_sent` says that an earlier
         delivery of this message may have sent its requests (a relay restarted mid-delivery,
         a replay of a failed message): its activity is then looked for before it is sent. On
-        401/403 the message is settled as failed, then AuthError is raised.
+        401/403 the message is settled as failed, then AuthError is raised. `plan` is the
+        message's, when the caller has made it already (of the message `stamped`).
         """
         message_id = message.get("messageId") if isinstance(message, dict) else None
         message_id = message_id if isinstance(message_id, str) else None
@@ -179,9 +181,9 @@ class Engine:
                 yield Settle(message, outcome, ())
                 return outcome
             at = checked.at
-        message = _stamped(message, at)
+        message = stamped(message, at)
         try:
-            plan = translate(message, self.settings)
+            plan = translate(message, self.settings) if plan is None else plan
         except InvalidEvent as error:
             outcome = Outcome("rejected", message_id, reason=f"invalid event: {error}")
             yield Settle(message, outcome, ())
@@ -512,7 +514,7 @@ class Engine:
         return None if made is None else replace(reply, body=made)
 
 
-def _stamped(message: object, at: Instant) -> object:
+def stamped(message: object, at: Instant) -> object:
     """The message with a `timestamp`, as Segment gives one on receipt when it has none (nor
     the client-side `originalTimestamp`, which the translator reads next)."""
     if (
