@@ -11,7 +11,9 @@ def user_keys(message: object) -> set[str]:
     `properties.email`, the userId when it is one), case-folded as Freshsales matches them.
 
     Two messages that share a key are delivered in their original order, never at once: they
-    may find, or create, the same person.
+    may find, or create, the same person. A deal is found by name, then created when none is
+    found, so the name of an identify's deal (`deal:<name>`) is a key too: two people's
+    identifies naming one deal at once would both find none and make it twice.
     """
     if not isinstance(message, dict):
         return set()
@@ -33,4 +35,7 @@ def user_keys(message: object) -> set[str]:
     if isinstance(user_id, str) and "@" in user_id:
         emails.append(user_id)
     keys.update(f"email:{email.strip().casefold()}" for email in emails if isinstance(email, str))
+    deals = [holder.get("deal") for holder in holders[:2] if isinstance(holder, dict)]
+    names = [deal.get("name") for deal in deals if isinstance(deal, dict)]
+    keys.update(f"deal:{name.strip().casefold()}" for name in names if isinstance(name, str))
     return keys

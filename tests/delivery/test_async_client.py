@@ -158,6 +158,14 @@ def test_user_keys_join_ids_and_emails() -> None:
     assert user_keys({"userId": True, "context": ["x"], "traits": "t", "properties": 1}) == set()
 
 
+def test_identifies_naming_one_deal_share_a_key() -> None:
+    # A deal is found by name, then created: two people's identifies must not race for it.
+    ann = {"userId": "u-1", "traits": {"deal": {"name": "Acme Renewal"}}}
+    bob = {"userId": "u-2", "context": {"traits": {"deal": {"name": " acme renewal"}}}}
+    assert user_keys(ann) == {"userId:u-1", "deal:acme renewal"}
+    assert user_keys(ann) & user_keys(bob) == {"deal:acme renewal"}
+
+
 class RecordingFake(httpx.AsyncBaseTransport):
     """The fake, in-process, behind a transport that holds each request a moment and records
     how many were in flight at once."""
