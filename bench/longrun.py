@@ -10,8 +10,8 @@ Progress lines go to stderr; the last line printed is one JSON object:
 "cache_hit_rate", "messages_per_s"}`.
 Targets: rss_mb_at_end <= 1.1 x rss_mb_at_25pct (memory stays flat once the person cache is
 full); dedupe_db_mb holds about a week of messages (the dedupe window), not 30 days' of them;
-the default run takes under 10 minutes on two cores. `--messages` and `--people` shrink a run
-for a quick check.
+the default run takes under 10 minutes on two cores. `--messages`, `--people` and
+`--cache-size` shrink a run for a quick check (shrink all three to keep their proportions).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import httpx
 from bench.responder import respond
 from bench.stream import stream
 from segment_freshsales import Client, RateLimits, Report
+from segment_freshsales.delivery.people import DEFAULT_CACHE_SIZE
 from segment_freshsales.delivery.sqlite_space import file_bytes
 from translator import Settings
 
@@ -95,6 +96,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--messages", type=int, default=MESSAGES)
     parser.add_argument("--people", type=int, default=PEOPLE)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--cache-size",
+        type=int,
+        default=DEFAULT_CACHE_SIZE,
+        help="people the client remembers; shrink it with --people to keep their proportion",
+    )
     args = parser.parse_args(argv)
     settings = Settings(domain="acme", api_key="longrun-key-0b7c", owner=1)
     with TemporaryDirectory() as folder:
@@ -109,6 +116,7 @@ def main(argv: list[str] | None = None) -> None:
             clock=run.clock,
             wall_clock=run.wall_clock,
             seed=args.seed,
+            cache_size=args.cache_size,
         ) as client:
             report: Report = client.deliver_all(run.fed(args.people, args.seed))
             seconds = time.perf_counter() - run.started

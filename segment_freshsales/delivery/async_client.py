@@ -21,7 +21,7 @@ from segment_freshsales.delivery.identities import user_keys
 from segment_freshsales.delivery.outcome import Outcome, Report
 from segment_freshsales.delivery.pacing import RateLimits
 from segment_freshsales.delivery.people import DEFAULT_CACHE_SIZE
-from segment_freshsales.delivery.wire import no_reply, read_reply, request_arguments
+from segment_freshsales.delivery.wire import Requests, no_reply, read_reply
 from translator.settings import Settings
 
 __all__ = ["AsyncClient"]
@@ -84,6 +84,7 @@ class AsyncClient(BaseClient):
             limits=httpx.Limits(max_connections=concurrency),
             **self._http_options,
         )
+        self._request = Requests(self._http, settings)
 
     async def deliver(
         self,
@@ -219,7 +220,7 @@ class AsyncClient(BaseClient):
     async def _perform(self, action: Action, dead_letters: DeadLetters | None) -> Event:
         if isinstance(action, Send):
             try:
-                response = await self._http.request(**request_arguments(action, self.settings))
+                response = await self._http.send(self._request(action))
             except (httpx.TransportError, OSError) as error:
                 return no_reply(error, self.now())
             return read_reply(response, self.now())

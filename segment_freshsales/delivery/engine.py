@@ -21,7 +21,7 @@ from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any, TypeAlias
+from typing import Any, Final, TypeAlias
 
 from segment_freshsales.delivery.errors import AuthError
 from segment_freshsales.delivery.events import (
@@ -48,7 +48,9 @@ from segment_freshsales.delivery.resolve import (
     Missing,
     Unchanged,
     Unresolved,
+    created_record,
     fill_path,
+    find_key,
     holds,
     lookup_names,
     match_record,
@@ -65,6 +67,9 @@ from translator.settings import Settings
 from translator.translate import translate
 
 __all__ = ["RATE_LIMIT_WAIT", "Engine", "Steps", "stamped"]
+
+# The person cache's size over the found records' (see Engine.found).
+FOUND_SHARE: Final = 10
 
 # Why a Sleep waits when the server's budget, or the pacing under it, says so.
 RATE_LIMIT_WAIT = "for the rate limit"
@@ -104,6 +109,7 @@ class _Run:
     attempts: int = 0
     retries: int = 0
     cached_person: Key | None = None  # the cache key of a person not fetched
+    cached_finds: list[str] = field(default_factory=list)  # keys of records not fetched
     # Find calls that found nobody and had no fallback: what to do about it, by call name.
     nobody: dict[str, str] = field(default_factory=dict)
 
@@ -151,6 +157,10 @@ class Engine:
         self.tracking_limiter = tracking_limiter or RateLimiter(RateLimits())
         self.rng = rng
         self.people = People(cache_size)
+        # What find calls other than lookups found or made (a deal by account and name), by
+        # `find_key`: the next message that finds the same record writes it at once. An
+        # account has far fewer deals than people, so a tenth of the people's room will do.
+        self.found: Lru[str, dict[str, JSON]] = Lru(max(1, cache_size // FOUND_SHARE))
         # Selector entries by selector, at most `cache_size` entries in all.
         self.selectors: Lru[str, dict[str, int]] = Lru(cache_size, weigh=len)
 
@@ -223,11 +233,17 @@ class Engine:
                 plan = yield from self._without_tracking(message, error)
                 yield from self._execute(plan, run, use_cache=True)
         except _Rejected as error:
-            if run.cached_person is None or error.status not in (400, 404):
+            cached = run.cached_person is not None or run.cached_finds
+            if not cached or error.status not in (400, 404):
                 raise
-            # The person we remembered may be gone from Freshsales: forget and look again.
-            self.people.forget(run.cached_person)
+            # What we remembered (a person, a deal) may be gone from Freshsales: forget it
+            # and look again.
+            if run.cached_person is not None:
+                self.people.forget(run.cached_person)
+            for key in run.cached_finds:
+                self.found.pop(key)
             run.cached_person = None
+            run.cached_finds.clear()
             yield from self._execute(plan, run, use_cache=False)
 
     def _without_tracking(self, message: object, error: _NoTrackingApi) -> _Sub:
@@ -271,11 +287,19 @@ class Engine:
         record `fallback` wrote; None when nobody was found and there is no fallback."""
         query = call.query or {}
         path = self._filled(call.path, results, run)
+        key = None
         if call.path == "/lookup":
             record = yield from self._find_person(call, run, use_cache)
         else:
-            reply = yield from self._request("GET", path, call.query, None, run)
-            record = match_record(call.match or {}, reply.body)
+            key = find_key(path, call.query, call.match or {})
+            record = self.found.get(key) if use_cache else None
+            if record is not None:
+                run.cached_finds.append(key)
+            else:
+                reply = yield from self._request("GET", path, call.query, None, run)
+                record = match_record(call.match or {}, reply.body)
+                if record is not None:
+                    self.found.put(key, record)
         if record is not None:
             if call.found is None:
                 return record
@@ -294,7 +318,10 @@ class Engine:
         if created and is_create(step.method, step.path):
             recheck = find_recheck(path, call.query, call.match, step.body)
         answer = yield from self._send(step, results, run, recheck)
-        if call.path != "/lookup":
+        if key is not None:
+            made = created_record(step.body, answer) if created else None
+            if made is not None:
+                self.found.put(key, made)
             return answer
         person = person_from_record(step.path, answer, created)
         if person is None:

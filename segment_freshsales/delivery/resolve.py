@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
+import orjson
+
 from translator.plan import JSON
 
 __all__ = [
@@ -19,7 +21,9 @@ __all__ = [
     "NoOwner",
     "Unchanged",
     "Unresolved",
+    "created_record",
     "fill_path",
+    "find_key",
     "holds",
     "lookup_names",
     "match_record",
@@ -268,6 +272,22 @@ def person_from_record(path: str, response: JSON, created: bool) -> dict[str, JS
     if kind not in ("Contact", "Lead") or not isinstance(record, dict) or "id" not in record:
         return None
     return _person(kind, record, created)
+
+
+def find_key(path: str, query: Mapping[str, str] | None, match: Mapping[str, JSON]) -> str:
+    """What a find call (other than a lookup) asks, as one string: its filled path, its query
+    and its match. Two calls with the same key find the same record."""
+    return orjson.dumps([path, query, match], option=orjson.OPT_SORT_KEYS).decode()
+
+
+def created_record(create: JSON, answer: JSON) -> dict[str, JSON] | None:
+    """The record a create answered with, out of the envelope its body (`create`) used:
+    `{"deal": {...}}` answers `{"deal": {"id": ...}}`; None without an id."""
+    if not isinstance(create, dict) or len(create) != 1 or not isinstance(answer, dict):
+        return None
+    [envelope] = create
+    record = answer.get(envelope)
+    return record if isinstance(record, dict) and "id" in record else None
 
 
 def match_record(match: Mapping[str, JSON], response: JSON) -> dict[str, JSON] | None:

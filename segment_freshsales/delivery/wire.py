@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
+from http.cookiejar import CookieJar
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import orjson
@@ -14,7 +16,7 @@ from segment_freshsales.delivery.tracking import is_tracking, tracking_body, tra
 from translator.plan import JSON
 from translator.settings import Settings
 
-__all__ = ["USER_AGENT", "encode", "headers", "no_reply", "read_reply", "request_arguments"]
+__all__ = ["USER_AGENT", "NoCookies", "Requests", "encode", "headers", "no_reply", "read_reply"]
 
 
 def _version() -> str:
@@ -59,17 +61,50 @@ def no_reply(error: BaseException, at: Instant) -> NoReply:
     return NoReply(f"{type(error).__name__}: {error}", at)
 
 
-def request_arguments(send: Send, settings: Settings) -> dict[str, Any]:
-    """Keyword arguments of `httpx.Client.request` (and its async twin) for one Send; a
-    tracking call goes to the account URL with its token filled in."""
-    url, body = send.path, send.body
-    if is_tracking(send.path):
-        url, body = tracking_url(settings, send.path), tracking_body(body, settings)
-    content = None if body is None else encode(body)
-    return {
-        "method": send.method,
-        "url": url,
-        "params": send.query,
-        "content": content,
-        "headers": None if content is None else {"Content-Type": "application/json"},
-    }
+class Requests:
+    """Each Send as the `httpx.Request` that carries it out, for `httpx.Client.send`.
+
+    The URL is joined as text and the client's headers and timeout are reused as they are:
+    `httpx.Client.request` would merge and parse them again for every call, which was a third
+    of the time of a request to a transport that answers at once (bench.longrun). A tracking
+    call goes to the account URL with its token filled in.
+    """
+
+    def __init__(self, http: httpx.Client | httpx.AsyncClient, settings: Settings) -> None:
+        self._settings = settings
+        self._api_root = str(http.base_url).rstrip("/")
+        self._headers = http.headers
+        self._json_headers = httpx.Headers(http.headers)
+        self._json_headers["Content-Type"] = "application/json"
+        self._extensions = {"timeout": http.timeout.as_dict()}
+
+    def __call__(self, send: Send) -> httpx.Request:
+        url, body = self._api_root + send.path, send.body
+        if is_tracking(send.path):
+            url, body = tracking_url(self._settings, send.path), tracking_body(body, self._settings)
+        if send.query:
+            url += "?" + urlencode(send.query)
+        content = None if body is None else encode(body)
+        return httpx.Request(
+            send.method,
+            _parsed(url),
+            content=content,
+            headers=self._headers if content is None else self._json_headers,
+            extensions=self._extensions,
+        )
+
+
+@lru_cache(maxsize=1024)
+def _parsed(url: str) -> httpx.URL:
+    """URLs are immutable, and most calls go to a few of them (`/sales_activities`, ...): each
+    is parsed once."""
+    return httpx.URL(url)
+
+
+class NoCookies(CookieJar):
+    """A cookie jar that keeps nothing: Freshsales authenticates every call by its token, and
+    a cookie one answer sets has no business riding along on the next (nor the time httpx
+    spends storing it)."""
+
+    def extract_cookies(self, response: object, request: object) -> None:
+        """Keep none of the answer's cookies."""

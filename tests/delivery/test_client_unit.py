@@ -446,6 +446,30 @@ def test_redirects_are_not_followed(router: respx.Router, make_client: MakeClien
     assert router.calls.call_count == 1
 
 
+def test_cookies_an_answer_sets_are_neither_kept_nor_sent(
+    router: respx.Router, make_client: MakeClient
+) -> None:
+    cookie = {"Set-Cookie": "session=abc123; Path=/; Domain=acme.freshsales.io"}
+    upsert = router.post("/leads/upsert").mock(
+        return_value=httpx.Response(200, headers=cookie, json={"lead": {"id": 1}})
+    )
+    client = make_client()
+    for number in range(2):
+        message = {"type": "identify", "userId": "a@b.co", "messageId": f"m-{number}"}
+        assert client.deliver(message).status == "delivered"
+    assert "cookie" not in upsert.calls[-1].request.headers
+    assert upsert.calls[-1].request.headers["authorization"] == f"Token token={API_KEY}"
+
+
+def test_a_lookup_query_is_encoded_once(router: respx.Router, make_client: MakeClient) -> None:
+    routes = track_routes(router)
+    message = {**TRACK, "userId": "ann+promo@example.com"}
+    assert make_client().deliver(message).status == "delivered"
+    request = routes["lookup"].calls[-1].request
+    assert request.url.params["q"] == "ann+promo@example.com"
+    assert b"q=ann%2Bpromo%40example.com" in request.url.query
+
+
 def test_pacing_spreads_requests_under_the_budget(
     router: respx.Router, make_client: MakeClient, time_: VirtualTime
 ) -> None:

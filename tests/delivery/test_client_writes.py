@@ -253,6 +253,57 @@ def test_the_same_deal_name_for_two_companies_makes_two_deals(
     assert [body(create, i)["deal"]["sales_account_id"] for i in range(2)] == [7001, 7002]
 
 
+def test_a_deal_found_or_made_once_is_written_at_once_by_the_next_message(
+    router: respx.Router, make_client: MakeClient
+) -> None:
+    contact_routes(router)
+    listing = router.get("/sales_accounts/7001", params={"include": "deals"}).mock(
+        return_value=httpx.Response(200, json={"sales_account": {"id": 7001}, "deals": []})
+    )
+    router.post("/deals").mock(return_value=ok("deal", id=5, name="Renewal"))
+    update = router.put("/deals/5").mock(return_value=ok("deal", id=5))
+    client = make_client(settings=settings())
+    assert client.deliver(deal_identify("Initech")).status == "delivered"
+    again = client.deliver(deal_identify("Initech"))
+    assert again.status == "delivered"
+    assert listing.call_count == 1  # the second message knew deal 5 from its create
+    assert [path for _, path, _ in again.calls][-1] == "/deals/5"
+    assert body(update)["deal"]["amount"] == 10
+    # Another deal name on the same account is found, not taken for deal 5.
+    client.deliver(deal_identify("Initech", deal="Upsell"))
+    assert listing.call_count == 2
+
+
+def test_a_remembered_deal_gone_from_freshsales_is_found_again_and_made(
+    router: respx.Router, make_client: MakeClient
+) -> None:
+    contact_routes(router)
+    deals: list[dict[str, Any]] = [{"id": 5, "name": "Renewal"}]
+    listing = router.get("/sales_accounts/7001", params={"include": "deals"}).mock(
+        side_effect=lambda _: httpx.Response(200, json={"sales_account": {}, "deals": deals})
+    )
+    gone = httpx.Response(404, json={"errors": {"code": 404, "message": ["Record not found"]}})
+    router.put("/deals/5").mock(side_effect=[ok("deal", id=5), gone])
+    create = router.post("/deals").mock(return_value=ok("deal", id=6, name="Renewal"))
+    client = make_client(settings=settings())
+    assert client.deliver(deal_identify("Initech")).status == "delivered"
+    deals.clear()  # deleted in Freshsales meanwhile
+    outcome = client.deliver(deal_identify("Initech"))
+    assert outcome.status == "delivered"
+    # The plan is carried out again without what was remembered; its upserts are idempotent.
+    assert [(method, path, status) for method, path, status in outcome.calls] == [
+        ("POST", "/sales_accounts/upsert", 200),
+        ("POST", "/contacts/upsert", 200),
+        ("PUT", "/deals/5", 404),
+        ("POST", "/sales_accounts/upsert", 200),
+        ("POST", "/contacts/upsert", 200),
+        ("GET", "/sales_accounts/7001", 200),
+        ("POST", "/deals", 200),
+    ]
+    assert listing.call_count == 2
+    assert create.call_count == 1
+
+
 def test_deal_write_upsert_keeps_the_upsert_by_name(
     router: respx.Router, make_client: MakeClient
 ) -> None:
