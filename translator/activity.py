@@ -23,7 +23,7 @@ from translator.fields import FieldType
 from translator.lenient import Drops, drop
 from translator.message import optional_object, optional_string, user_id
 from translator.person import find_person, user_email
-from translator.plan import JSON, Call, Plan, owner_placeholder
+from translator.plan import JSON, Call, Plan, owner_placeholder, ref
 from translator.settings import Settings
 from translator.traits import spelled
 
@@ -48,8 +48,7 @@ def translate_activity(message: dict[str, JSON], settings: Settings, when: str |
     fallback = "Page view" if kind == "page" else "Screen view"
     title = name or _text(properties.get("title")) or _text(properties.get("url")) or fallback
     heading = f'Segment {kind} "{title}"' + (f" in {category}" if category else "")
-    type_name = settings.page_activity_type if kind == "page" else settings.screen_activity_type
-    return _on_person(message, settings, when, properties, title, type_name, heading)
+    return _on_person(message, settings, when, properties, title, kind, heading)
 
 
 def translate_event(
@@ -58,9 +57,12 @@ def translate_event(
     """The plan for a track call of no kind of its own: an activity of the track type."""
     properties = optional_object(message, "properties") or {}
     heading = f'Segment track "{event}"'
-    return _on_person(
-        message, settings, when, properties, event, settings.track_activity_type, heading
-    )
+    return _on_person(message, settings, when, properties, event, "track", heading)
+
+
+# The activity's target: the person the plan's `person` step finds or makes.
+_TARGETABLE_TYPE: Final = ref("person", "/targetable_type")
+_TARGETABLE_ID: Final = ref("person", "/targetable_id")
 
 
 def _on_person(
@@ -69,24 +71,30 @@ def _on_person(
     when: str | None,
     properties: dict[str, JSON],
     title: str,
-    type_name: str,
+    kind: str,
     heading: str,
 ) -> Plan:
+    """The plan of an activity of the `kind` message type (of the type its setting names) on
+    the person the message is about."""
     uid = user_id(message)
     email = user_email(message, uid, properties)
     drops: Drops = None if settings.strict else []
-    # Placeholders are written as literals: this is the commonest plan, and a helper call
-    # per placeholder costs more than building it.
+    owner = spelled(properties, "owner_id")
+    shared = settings.shared
+    # One literal, in the order the body is sent: this is the commonest plan. The placeholders
+    # are the same in every plan of these settings, built once and shared.
     activity: dict[str, JSON] = {
         "title": title[:TITLE_LIMIT],
         "notes": notes(heading, properties, message.get("messageId")),
+        "start_date": when,
+        "end_date": when,
+        "sales_activity_type_id": shared.activity_types[kind],
+        "targetable_type": _TARGETABLE_TYPE,
+        "targetable_id": _TARGETABLE_ID,
+        "owner_id": shared.owner if owner is None else activity_owner(owner, settings, drops),
     }
-    if when is not None:
-        activity["start_date"] = activity["end_date"] = when
-    activity["sales_activity_type_id"] = {"$lookup": "sales_activity_types", "name": type_name}
-    activity["targetable_type"] = {"$ref": "person#/targetable_type"}
-    activity["targetable_id"] = {"$ref": "person#/targetable_id"}
-    activity["owner_id"] = activity_owner(spelled(properties, "owner_id"), settings, drops)
+    if when is None:  # a message with no time: the activity has none either
+        del activity["start_date"], activity["end_date"]
     person = find_person(settings, email, uid)
     return Plan(
         [person, Call("activity", "POST", "/sales_activities", {"sales_activity": activity})],
@@ -107,20 +115,7 @@ def activity_owner(
         owner = _user_id(value, path, drops)
         if owner is not None:
             return owner_placeholder([(path, owner)])
-    # Built as literals: this runs for every activity, and owner_placeholder's calls cost
-    # more than the rest of the owner step.
-    configured = settings.owner
-    sources: list[JSON] = (
-        [{"from": "person", "value": {"$ref": "person#/owner_id"}}] if person else []
-    )
-    if configured is not None:
-        value = (
-            {"$lookup": "owners", "email": configured}
-            if isinstance(configured, str)
-            else configured
-        )
-        sources.append({"from": "Settings.owner", "value": value})
-    return {"$owner": sources}
+    return settings.shared.owner if person else settings.shared.owner_without_person
 
 
 def _user_id(value: JSON, path: str, drops: Drops) -> int | None:

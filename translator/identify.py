@@ -98,15 +98,20 @@ def translate_identify(message: dict[str, JSON], settings: Settings, when: str |
     calls.append(upsert("person", CONTACT, {"emails": email}, body))
     if company is not None:
         # The upsert answers the contact with the accounts it has: add this one to them.
-        existing = ref("person", "/contact/sales_accounts")
-        calls.append(link_account(path_ref("person", "/contact/id"), existing))
+        calls.append(link_account(_CONTACT_ID_SEGMENT, _CONTACT_ACCOUNTS))
     if deal is not None:
         deal_body = deal.body()
         if company is not None:
             deal_body["sales_account_id"] = ACCOUNT_ID
-        deal_body["contacts_added_list"] = [ref("person", "/contact/id")]
+        deal_body["contacts_added_list"] = [_CONTACT_ID]
         calls.append(deal_step(settings, deal.fields["name"], deal_body, company is not None))
     return Plan(calls, sorted(ignored), [] if drops is None else drops)
+
+
+# The contact the `person` upsert wrote, as plans of every message refer to it.
+_CONTACT_ID = ref("person", "/contact/id")
+_CONTACT_ID_SEGMENT = path_ref("person", "/contact/id")
+_CONTACT_ACCOUNTS = ref("person", "/contact/sales_accounts")
 
 
 def _context_only(message: dict[str, JSON], traits: dict[str, JSON]) -> dict[str, JSON]:

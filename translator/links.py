@@ -33,17 +33,20 @@ def deal_step(settings: Settings, name: str, body: dict[str, JSON], on_account: 
     `Settings.deal_write` "upsert", one upsert keyed by name."""
     if settings.deal_write == "upsert":
         return upsert("deal", DEAL, {"name": name}, body)
-    if on_account:
-        owner = f"{SALES_ACCOUNT.path}/{path_ref('account', '/sales_account/id')}"
-    else:
-        owner = f"{CONTACT.path}/{path_ref('person', '/contact/id')}"
     return Call(
         "deal",
         "GET",
-        owner,
+        _ACCOUNT_DEALS if on_account else _CONTACT_DEALS,
         None,
         {"include": "deals"},
         match={"list": "/deals", "where": {"name": name}},
-        found=Call("deal", "PUT", f"{DEAL.path}/{path_ref('deal', '/id')}", {DEAL.key: body}),
+        found=Call("deal", "PUT", _DEAL_FOUND, {DEAL.key: body}),
         fallback=Call("deal", "POST", DEAL.path, {DEAL.key: body}),
     )
+
+
+# The paths of a deal step, the same in every plan: the record whose deals are searched (the
+# account, else the contact), and the deal found.
+_ACCOUNT_DEALS = f"{SALES_ACCOUNT.path}/{path_ref('account', '/sales_account/id')}"
+_CONTACT_DEALS = f"{CONTACT.path}/{path_ref('person', '/contact/id')}"
+_DEAL_FOUND = f"{DEAL.path}/{path_ref('deal', '/id')}"

@@ -152,8 +152,8 @@ def resolve_email(candidates: list[tuple[str, JSON]]) -> str | None:
     for path, value in candidates:
         if value is None:
             continue
-        if isinstance(value, str) and is_email(value.strip()):
-            return value.strip()
+        if isinstance(value, str) and is_email(stripped := value.strip()):
+            return stripped
         raise InvalidEvent(path, f"expected an email address, got {describe(value)}")
     return None
 
@@ -178,8 +178,9 @@ def iso_datetime(value: JSON, path: str) -> str:
             pass
         else:
             # Extended format with an offset is sent as given (formatting a datetime is the
-            # slowest step of a translation); anything else is rewritten in that form.
-            if parsed.tzinfo is not None and value[4:5] == "-" and value[10:11] == "T":
+            # slowest step of a translation); anything else is rewritten in that form. With an
+            # offset the text holds a date and a time, so it is longer than 10 characters.
+            if parsed.tzinfo is not None and value[4] == "-" and value[10] == "T":
                 return value
             if parsed.tzinfo is None:
                 parsed = parsed.replace(tzinfo=UTC)

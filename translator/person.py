@@ -72,11 +72,11 @@ def identified_email(given: tuple[str, JSON] | None, user_id: str | None) -> str
     """The email of the person an identify names: the traits' email (`given`: its path in the
     message and its value), else the userId when it is an email; an InvalidEvent when the
     traits give something else than an email."""
-    path, value = given or ("traits.email", None)
-    candidates = [(path, value)]
-    if user_id is not None and is_email(user_id.strip()):
-        candidates.append(("userId", user_id))
-    return resolve_email(candidates)
+    if given is not None and given[1] is not None:  # the traits' email, the usual case
+        return resolve_email([given])
+    if user_id is not None and is_email(stripped := user_id.strip()):
+        return stripped
+    return None
 
 
 def person_record(settings: Settings, contact: bool) -> Record:
@@ -113,8 +113,11 @@ def lead_step(settings: Settings, email: str, body: dict[str, JSON]) -> Call:
         None,
         {"q": email, "f": "email", "entities": "lead"},
         create_person(settings, LEAD, email, body),  # the fallback
-        Call("person", "PUT", f"{LEAD.path}/{PERSON_ID}", {LEAD.key: body}),  # found
+        Call("person", "PUT", _LEAD_FOUND, {LEAD.key: body}),  # found
     )
+
+
+_LEAD_FOUND = f"{LEAD.path}/{PERSON_ID}"  # the lead the lookup found
 
 
 def find_person(
@@ -131,6 +134,24 @@ def find_person(
     for an unseen visitor is not lost; contacts are looked up before leads, so an existing
     contact never gets a twin lead. With only a userId there is nothing to create a person with.
     """
+    if record is not None or extra:
+        return _find_person(settings, email, user_id, record, extra)
+    # The step then depends on the settings, the email and the userId alone: a person's
+    # activities share it (plans are read-only), built at their first.
+    step = settings.shared.person_steps.get((email, user_id))
+    if step is None:
+        step = _find_person(settings, email, user_id, None, None)
+        settings.shared.keep_person_step((email, user_id), step)
+    return step
+
+
+def _find_person(
+    settings: Settings,
+    email: str | None,
+    user_id: str | None,
+    record: Record | None,
+    extra: dict[str, JSON] | None,
+) -> Call:
     entities = "contact" if settings.suite else "contact,lead"
     if email is None:
         if user_id is None:

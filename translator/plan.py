@@ -3,6 +3,11 @@
 A plan is what `translate` returns and what contract files store. The client carries it out in
 order; nothing in it is code.
 
+**Plans are read-only.** Plans of one Settings share parts (the person step of a person seen
+before, the owner and activity type placeholders: `translator.shared`), so a consumer that needs
+a changed body or call builds a new one, as delivery does when it fills placeholders and when
+it merges calls; changing a plan in place would change other plans too.
+
 **Placeholders** stand anywhere inside a call's body and are filled at delivery time:
 
 * `{"$ref": "<call name>#<JSON pointer>"}` - a value from an earlier call's result, e.g.

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from translator.errors import SettingsError, describe
 from translator.event_map import EventRule, parse_event_map
 from translator.message import is_email
+from translator.shared import SharedParts
 
 __all__ = ["DEFAULT_ACTIVITY_TYPES", "Owner", "Settings", "TrackAs", "WriteMode"]
 
@@ -105,6 +106,7 @@ class Settings:
         "owner",
         "page_activity_type",
         "screen_activity_type",
+        "shared",
         "strict",
         "suite",
         "track_activity_type",
@@ -129,6 +131,9 @@ class Settings:
     tracks_to_api: bool
     """Whether tracks and page views go to the tracking API: an app token, and `track_as`
     "events" (worked out once: every track and page asks)."""
+    shared: SharedParts
+    """What every plan of these settings may share, built once (see `translator.shared`);
+    not a setting: left out of equality, hash and `replace`."""
     _api_key: str
     _app_token: str | None
 
@@ -179,6 +184,7 @@ class Settings:
             )
         set_(self, "track_as", track)
         set_(self, "tracks_to_api", app_token is not None and track == "events")
+        set_(self, "shared", SharedParts(self))  # last: it reads the settings above
 
     @property
     def api_key(self) -> str:
@@ -227,13 +233,13 @@ class Settings:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Settings):
             return NotImplemented
-        return all(getattr(self, n) == getattr(other, n) for n in Settings.__slots__)
+        return all(getattr(self, n) == getattr(other, n) for n in _COMPARED)
 
     def __hash__(self) -> int:
         return hash(
             tuple(
                 frozenset(self.event_map.items()) if n == "event_map" else getattr(self, n)
-                for n in Settings.__slots__
+                for n in _COMPARED
             )
         )
 
@@ -251,6 +257,10 @@ class Settings:
         )
 
     __str__ = __repr__
+
+
+# What makes two Settings the same: every attribute but what is built from them.
+_COMPARED: Final = tuple(name for name in Settings.__slots__ if name != "shared")
 
 
 def _parse_domain(domain: object) -> tuple[str, bool]:

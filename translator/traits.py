@@ -163,7 +163,7 @@ def map_traits(
                 continue
             into = mapped.custom
         elif name == "address" and isinstance(value, dict) and "address" in fields:
-            _map_address(value, fields, mapped, child(path, key), f"{prefix}{key}.", drops)
+            _map_address(value, fields, mapped, path, key, prefix, drops)
             continue
         else:
             mapped.ignored.append(prefix + key)
@@ -184,23 +184,29 @@ def _map_address(
     fields: Mapping[str, FieldType],
     mapped: Mapped,
     path: str,
+    key: str,
     prefix: str,
     drops: Drops,
 ) -> None:
-    """Spread Segment's address object over the record's flat address fields."""
-    for key, value in address.items():
-        target = ADDRESS_PARTS.get(snake_case(key))
-        kind = fields.get(target) if target else None
+    """Spread Segment's address object (`key` at `path`) over the record's flat address
+    fields."""
+    for part, value in address.items():
+        try:
+            name = _SNAKE_NAMES[part]
+        except KeyError:
+            name = snake_case(part)
+        target = ADDRESS_PARTS.get(name)
+        kind = None if target is None else fields.get(target)
         if target is None or kind is None:
-            mapped.ignored.append(prefix + key)
+            mapped.ignored.append(f"{prefix}{key}.{part}")
         elif target not in mapped.exact:
-            if kind is _STRING and type(value) is str:
-                mapped.fields[target] = value
-                continue
-            try:
-                mapped.fields[target] = coerce(value, kind, path, key)
-            except InvalidEvent as error:
-                drop(drops, error)
+            if kind is not _STRING or type(value) is not str:
+                try:
+                    value = coerce(value, kind, child(path, key), part)
+                except InvalidEvent as error:
+                    drop(drops, error)
+                    continue
+            mapped.fields[target] = value
 
 
 def object_trait(value: JSON, path: str) -> dict[str, JSON] | None:

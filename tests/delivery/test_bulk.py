@@ -4,6 +4,7 @@ bodies, how jobs are polled, and what each message's outcome is."""
 import asyncio
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -436,13 +437,12 @@ def test_lookups_in_a_bulk_body_are_filled_from_the_engine_s_selectors(
     # No identify asks for a picklist entry today; a plan that does is filled as the engine
     # fills one, each selector fetched once, and one that names no entry goes alone.
     def with_stage(message: Any, settings: Settings) -> Plan:
+        # A new plan: plans are read-only, and may share parts with others.
         plan = translate(message, settings)
-        stage = message["traits"]["stage"]
-        plan.calls[0].body["contact"]["lifecycle_stage_id"] = {
-            "$lookup": "lifecycle_stages",
-            "name": stage,
-        }
-        return plan
+        first = plan.calls[0]
+        stage = {"$lookup": "lifecycle_stages", "name": message["traits"]["stage"]}
+        body = {**first.body, "contact": {**first.body["contact"], "lifecycle_stage_id": stage}}
+        return replace(plan, calls=[replace(first, body=body), *plan.calls[1:]])
 
     monkeypatch.setattr(bulk_plan, "translate", with_stage)
     stages = router.get("/selector/lifecycle_stages").mock(

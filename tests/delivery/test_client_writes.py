@@ -2,6 +2,7 @@
 are found before they are written, a contact's accounts are added to, and a group links the
 person it finds instead of making a twin."""
 
+import copy
 import json
 from collections.abc import Callable
 from typing import Any
@@ -12,7 +13,7 @@ import respx
 
 from segment_freshsales import Client
 from tests.delivery.helpers import API_KEY, activity_types
-from translator import Settings
+from translator import Settings, translate
 
 MakeClient = Callable[..., Client]
 TRACK = {"type": "track", "userId": "ann@example.com", "event": "Signed Up"}
@@ -182,6 +183,21 @@ def test_a_remembered_lead_deleted_since_is_looked_up_again(
         ("GET", "/lookup", 200),
         ("POST", "/leads", 200),
     ]
+
+
+def test_delivering_leaves_the_parts_plans_share_as_they_were(
+    router: respx.Router, make_client: MakeClient
+) -> None:
+    # Plans of one Settings share their person step and placeholders (translator.shared):
+    # delivery fills them into new objects, so a plan made before is unchanged after.
+    activity_routes(router)
+    shared_settings = settings(owner=7)
+    kept = translate(TRACK, shared_settings)
+    before = copy.deepcopy(kept.to_json())
+    client = make_client(settings=shared_settings)
+    assert client.deliver({**TRACK, "properties": {"plan": "pro"}}).status == "delivered"
+    assert kept.to_json() == before
+    assert translate(TRACK, shared_settings).calls[0] is kept.calls[0]
 
 
 # Deals -------------------------------------------------------------------------------------
