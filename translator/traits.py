@@ -191,11 +191,7 @@ def _map_address(
     """Spread Segment's address object (`key` at `path`) over the record's flat address
     fields."""
     for part, value in address.items():
-        try:
-            name = _SNAKE_NAMES[part]
-        except KeyError:
-            name = snake_case(part)
-        target = ADDRESS_PARTS.get(name)
+        target = ADDRESS_PARTS.get(snake_case(part))
         kind = None if target is None else fields.get(target)
         if target is None or kind is None:
             mapped.ignored.append(f"{prefix}{key}.{part}")

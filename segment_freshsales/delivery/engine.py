@@ -233,7 +233,7 @@ class Engine:
                 plan = yield from self._without_tracking(message, error)
                 yield from self._execute(plan, run, use_cache=True)
         except _Rejected as error:
-            cached = run.cached_person is not None or run.cached_finds
+            cached = run.cached_person is not None or bool(run.cached_finds)
             if not cached or error.status not in (400, 404):
                 raise
             # What we remembered (a person, a deal) may be gone from Freshsales: forget it
