@@ -46,6 +46,11 @@ def status(status: str, total: int, records: list[dict[str, Any]] | None = None)
     return httpx.Response(200, json={"id": 1, "status": status, "progress": 100, "data": data})
 
 
+def still_queued() -> httpx.Response:
+    """A job status whose job has not started: no counts yet."""
+    return httpx.Response(200, json={"id": 2, "status": "queued", "data": {}})
+
+
 def record(index: int, record_id: int | None, *errors: str) -> dict[str, Any]:
     state = "failed" if errors else "success"
     return {"index": index, "status": state, "id": record_id, "errors": list(errors)}
@@ -343,8 +348,8 @@ def test_polls_start_near_the_job_time_and_space_out(
     router.post("/contacts/bulk_upsert").mock(return_value=queued(2))
     router.get("/job_statuses/2").mock(
         side_effect=[
-            httpx.Response(200, json={"id": 2, "status": "queued", "data": {}}),
-            httpx.Response(200, json={"id": 2, "status": "queued", "data": {}}),
+            still_queued(),
+            still_queued(),
             status("completed", 1),
         ]
     )
@@ -359,7 +364,7 @@ def test_polls_are_paced_like_every_request(
     router.post("/contacts/bulk_upsert").mock(return_value=queued(2))
     router.get("/job_statuses/2").mock(
         side_effect=[
-            httpx.Response(200, json={"id": 2, "status": "queued", "data": {}}),
+            still_queued(),
             status("completed", 1),
         ]
     )

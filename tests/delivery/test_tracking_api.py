@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from bench.stream import realistic_stream
+from contracts import load_translations
 from fake_freshsales import AccountConfig, FakeConfig, Limits, create_app
 from segment_freshsales import AuthError, Outcome
 from tests.dead_letters import dead_letters
@@ -19,28 +20,10 @@ from tests.harness import Harness
 KEY = "tracking-key-5c1e9b7a20"
 TOKEN = "app-token-d41f0c2e"
 OWNER = "api-user@acme.example.com"
-SEED_TRACK = {
-    "type": "track",
-    "messageId": "track-1",
-    "userId": "john.doe@example.com",
-    "event": "Email Bounced",
-    "properties": {
-        "emailId": "110688",
-        "emailSubject": "Welcome to Example.com",
-        "campaignId": "123",
-        "campaignName": "New Customer Discount",
-    },
-}
-SEED_PAGE = {
-    "type": "page",
-    "messageId": "page-1",
-    "userId": "john.doe@example.com",
-    "name": "Page view",
-    "properties": {
-        "title": "Welcome to pricing page | Example.com",
-        "url": "http://example.com/pricing",
-    },
-}
+SEED_CASES = {case.name: case.message for case in load_translations()}
+# The seed's track and page examples, as the contract cases marked `seed` hold them.
+SEED_TRACK = {**SEED_CASES["seed-track"], "messageId": "track-1"}
+SEED_PAGE = {**SEED_CASES["seed-page"], "messageId": "page-1"}
 
 
 @pytest.fixture

@@ -37,26 +37,24 @@ def page(**extra: Any) -> dict[str, Any]:
     }
 
 
-def event_plan(identifier: str, event: dict[str, Any]) -> dict[str, Any]:
+def tracking_plan(name: str, identifier: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The plan of one tracking call: `name` is "event" or "page_view", its body's key."""
     body = {
         "application_token": SECRET,
         "sdk": "segment-freshsales",
         "identifier": identifier,
-        "event": event,
+        name: payload,
     }
-    call = {"name": "event", "method": "POST", "path": "/track/events", "body": body}
+    call = {"name": name, "method": "POST", "path": f"/track/{name}s", "body": body}
     return {"calls": [call], "ignored": []}
+
+
+def event_plan(identifier: str, event: dict[str, Any]) -> dict[str, Any]:
+    return tracking_plan("event", identifier, event)
 
 
 def page_view_plan(identifier: str, view: dict[str, Any]) -> dict[str, Any]:
-    body = {
-        "application_token": SECRET,
-        "sdk": "segment-freshsales",
-        "identifier": identifier,
-        "page_view": view,
-    }
-    call = {"name": "page_view", "method": "POST", "path": "/track/page_views", "body": body}
-    return {"calls": [call], "ignored": []}
+    return tracking_plan("page_view", identifier, view)
 
 
 def is_activity(plan: object) -> bool:
