@@ -21,7 +21,7 @@ from segment_freshsales.delivery.identities import user_keys
 from segment_freshsales.delivery.outcome import Outcome, Report
 from segment_freshsales.delivery.pacing import RateLimits
 from segment_freshsales.delivery.people import DEFAULT_CACHE_SIZE
-from segment_freshsales.delivery.wire import Requests, no_reply, read_reply
+from segment_freshsales.delivery.wire import AsyncHttp, Requests, no_reply, read_reply
 from translator.settings import Settings
 
 __all__ = ["AsyncClient"]
@@ -79,7 +79,7 @@ class AsyncClient(BaseClient):
         )
         self.concurrency = concurrency
         self._sleep = sleep
-        self._http = httpx.AsyncClient(
+        self._http = AsyncHttp(
             transport=transport,
             limits=httpx.Limits(max_connections=concurrency),
             **self._http_options,

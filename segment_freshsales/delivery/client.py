@@ -35,7 +35,7 @@ from segment_freshsales.delivery.outcome import Outcome, Report
 from segment_freshsales.delivery.pacing import RateLimiter, RateLimits
 from segment_freshsales.delivery.people import DEFAULT_CACHE_SIZE
 from segment_freshsales.delivery.retry import RetryPolicy
-from segment_freshsales.delivery.wire import NoCookies, Requests, headers, no_reply, read_reply
+from segment_freshsales.delivery.wire import Http, Requests, headers, no_reply, read_reply, send
 from translator.settings import Settings
 
 __all__ = ["BaseClient", "Client", "OnOutcome"]
@@ -88,7 +88,6 @@ class BaseClient:
             "timeout": timeout,
             "headers": headers(settings),
             "follow_redirects": False,
-            "cookies": NoCookies(),
         }
 
     @property
@@ -248,7 +247,7 @@ class Client(BaseClient):
             seed=seed,
         )
         self._sleep = sleep
-        self._http = httpx.Client(transport=transport, **self._http_options)
+        self._http = Http(transport=transport, **self._http_options)
         self._request = Requests(self._http, settings)
 
     def deliver(
@@ -348,7 +347,7 @@ class Client(BaseClient):
     def _perform(self, action: Action, dead_letters: DeadLetters | None) -> Event:
         if isinstance(action, Send):
             try:
-                response = self._http.send(self._request(action))
+                response = send(self._http, self._request(action))
             except (httpx.TransportError, OSError) as error:
                 # OSError: a connection dropped inside an in-process (WSGI) transport.
                 return no_reply(error, self.now())

@@ -740,3 +740,27 @@ def test_dead_letters_without_a_file_are_kept_in_memory(
 def test_repr_hides_the_key(make_client: MakeClient) -> None:
     assert API_KEY not in repr(make_client())
     assert API_KEY not in repr(Settings(domain="acme", api_key=API_KEY))
+
+
+def test_the_headers_on_the_wire_are_the_clients_with_host_and_the_bodys(
+    router: respx.Router, make_client: MakeClient
+) -> None:
+    routes = track_routes(router)
+    assert make_client().deliver(TRACK).status == "delivered"
+    lookup = routes["lookup"].calls[0].request
+    activity = routes["activity"].calls[0].request
+    common = {
+        "host": "acme.freshsales.io",
+        "accept": "application/json",
+        "accept-encoding": lookup.headers["accept-encoding"],  # what this httpx can decode
+        "connection": "keep-alive",
+        "user-agent": lookup.headers["user-agent"],
+        "authorization": f"Token token={API_KEY}",
+    }
+    assert dict(lookup.headers) == common
+    assert dict(activity.headers) == {
+        **common,
+        "content-type": "application/json",
+        "content-length": str(len(activity.content)),
+    }
+    assert next(iter(activity.headers)) == "host"

@@ -142,6 +142,42 @@ def test_a_file_made_without_incremental_vacuum_is_converted_and_kept(tmp_path: 
     db.close()
 
 
+def test_a_file_with_the_earlier_index_on_time_loses_it_and_prunes(tmp_path: Path) -> None:
+    path = tmp_path / "delivered.sqlite"
+    with sqlite3.connect(path) as db:  # as an earlier version made it
+        db.execute("CREATE TABLE delivered (message_id TEXT PRIMARY KEY, at REAL NOT NULL)")
+        db.execute("CREATE INDEX delivered_at ON delivered (at)")
+        db.executemany("INSERT INTO delivered VALUES (?, 0.0)", [(f"m-{n}",) for n in range(9)])
+    db.close()
+    store = SqliteIds(path, WEEK, Clock())
+    store.add("m-new")
+    assert len(store) == 1  # the nine of long ago are gone
+    store.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall() == [
+            ("sqlite_autoindex_delivered_1",)
+        ]
+    db.close()
+
+
+def test_an_id_delivered_again_outlives_those_delivered_after_its_first_time(
+    tmp_path: Path,
+) -> None:
+    clock = Clock()
+    store = SqliteIds(tmp_path / "delivered.sqlite", 100.0, clock)
+    store.add("m-again")
+    for number in range(10):
+        store.add(f"m-{number}")
+    clock.now += 50.0
+    store.add("m-again")
+    clock.now += 60.0  # past the window of the ten, not of the second delivery
+    for number in range(64):  # enough adds for a pruning
+        store.add(f"later-{number}")
+    assert "m-again" in store
+    assert len(store) == 1 + 64
+    store.close()
+
+
 def test_one_store_is_shared_by_threads(tmp_path: Path) -> None:
     clock = Clock()
     store = SqliteIds(tmp_path / "delivered.sqlite", 10.0, clock)
