@@ -22,7 +22,7 @@ from translator.errors import InvalidEvent, describe
 from translator.fields import FieldType
 from translator.lenient import Drops, drop
 from translator.message import optional_object, optional_string, user_id
-from translator.person import find_person, user_email
+from translator.person import find_person, kept_person_step, user_email
 from translator.plan import JSON, Call, Plan, owner_placeholder, ref
 from translator.settings import Settings
 from translator.traits import spelled
@@ -77,10 +77,11 @@ def _on_person(
     """The plan of an activity of the `kind` message type (of the type its setting names) on
     the person the message is about."""
     uid = user_id(message)
-    email = user_email(message, uid, properties)
+    person = kept_person_step(settings, message, uid, properties)
+    email = None if person is not None else user_email(message, uid, properties)
+    shared = settings.shared
     drops: Drops = None if settings.strict else []
     owner = spelled(properties, "owner_id")
-    shared = settings.shared
     # One literal, in the order the body is sent: this is the commonest plan. The placeholders
     # are the same in every plan of these settings, built once and shared.
     activity: dict[str, JSON] = {
@@ -95,7 +96,8 @@ def _on_person(
     }
     if when is None:  # a message with no time: the activity has none either
         del activity["start_date"], activity["end_date"]
-    person = find_person(settings, email, uid)
+    if person is None:
+        person = find_person(settings, email, uid)
     return Plan(
         [person, Call("activity", "POST", "/sales_activities", {"sales_activity": activity})],
         [],

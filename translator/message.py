@@ -23,11 +23,11 @@ __all__ = [
     "MAX_MESSAGE_BYTES",
     "MAX_MESSAGE_ID_LENGTH",
     "check_message",
+    "checked_email",
     "is_email",
     "iso_datetime",
     "optional_object",
     "optional_string",
-    "resolve_email",
     "timestamp",
     "user_id",
 ]
@@ -143,19 +143,12 @@ def is_email(value: str) -> bool:
     return "@" in value and len(value) <= _EMAIL_LIMIT and _EMAIL.fullmatch(value) is not None
 
 
-def resolve_email(candidates: list[tuple[str, JSON]]) -> str | None:
-    """The first candidate that is present, as a stripped email; InvalidEvent when it is not one.
-
-    `candidates` are (path, value) pairs in order of preference; null or absent values are
-    skipped.
-    """
-    for path, value in candidates:
-        if value is None:
-            continue
-        if isinstance(value, str) and is_email(stripped := value.strip()):
-            return stripped
-        raise InvalidEvent(path, f"expected an email address, got {describe(value)}")
-    return None
+def checked_email(value: JSON, path: str) -> str:
+    """`value` (at `path`, present and not null) as a stripped email; InvalidEvent when it is
+    not one."""
+    if isinstance(value, str) and is_email(stripped := value.strip()):
+        return stripped
+    raise InvalidEvent(path, f"expected an email address, got {describe(value)}")
 
 
 def timestamp(message: dict[str, JSON]) -> str | None:

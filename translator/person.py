@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from translator.errors import InvalidEvent, child, describe
 from translator.fields import CONTACT, LEAD, Record
-from translator.message import is_email, resolve_email
+from translator.message import checked_email, is_email
 from translator.plan import JSON, Call, path_ref
 from translator.settings import Settings
 from translator.traits import spelled
@@ -16,6 +16,7 @@ __all__ = [
     "create_person",
     "find_person",
     "identified_email",
+    "kept_person_step",
     "lead_step",
     "person_record",
     "upsert",
@@ -57,15 +58,44 @@ def user_email(
     message: dict[str, JSON], user_id: str | None, properties: dict[str, JSON] | None = None
 ) -> str | None:
     """The email of the user an event is about: the userId when it is an email, else
-    `context.traits.email`, else `properties.email`."""
+    `context.traits.email`, else `properties.email`; the first of these present must be an
+    email (an InvalidEvent names it otherwise)."""
     if user_id is not None and is_email(stripped := user_id.strip()):
         return stripped
-    candidates: list[tuple[str, JSON]] = [
-        ("context.traits.email", context_traits(message).get("email"))
-    ]
-    if properties is not None:
-        candidates.append(("properties.email", properties.get("email")))
-    return resolve_email(candidates)
+    path, email = _given_email(message, properties)
+    return None if email is None else checked_email(email, path)
+
+
+def _given_email(message: dict[str, JSON], properties: dict[str, JSON] | None) -> tuple[str, JSON]:
+    """Where an event gives its user's email besides the userId, and the value, unchecked:
+    `context.traits.email`, else `properties.email`; the value is None when neither is."""
+    email = context_traits(message).get("email")
+    if email is not None or properties is None:
+        return "context.traits.email", email
+    return "properties.email", properties.get("email")
+
+
+def kept_person_step(
+    settings: Settings, message: dict[str, JSON], user_id: str | None, properties: dict[str, JSON]
+) -> Call | None:
+    """The step `find_person` kept for the person of an activity (`user_email` of the message
+    and its `properties`), found without resolving their email; None when none is kept.
+
+    This is the person of most activities, so it is worth skipping the email's checks. That is
+    right because every step kept was made for an email `user_email` answered for this userId
+    (stripped and valid): a step kept under (userId, userId) means the userId is an email, its
+    own answer; one kept under (given, userId), where `given` is the email the message gives
+    besides, means either that the userId is not an email and `given` is valid, so that
+    `given` is the answer, or that the userId, stripped, is `given`.
+    """
+    steps = settings.shared.person_steps
+    if user_id is not None and (step := steps.get((user_id, user_id))) is not None:
+        return step
+    try:
+        _, given = _given_email(message, properties)
+    except InvalidEvent:  # context.traits is not an object: user_email tells, when it matters
+        return None
+    return steps.get((given, user_id)) if type(given) is str else None
 
 
 def identified_email(given: tuple[str, JSON] | None, user_id: str | None) -> str | None:
@@ -73,7 +103,7 @@ def identified_email(given: tuple[str, JSON] | None, user_id: str | None) -> str
     message and its value), else the userId when it is an email; an InvalidEvent when the
     traits give something else than an email."""
     if given is not None and given[1] is not None:  # the traits' email, the usual case
-        return resolve_email([given])
+        return checked_email(given[1], given[0])
     if user_id is not None and is_email(stripped := user_id.strip()):
         return stripped
     return None
@@ -137,7 +167,8 @@ def find_person(
     if record is not None or extra:
         return _find_person(settings, email, user_id, record, extra)
     # The step then depends on the settings, the email and the userId alone: a person's
-    # activities share it (plans are read-only), built at their first.
+    # activities share it (plans are read-only), built at their first. Every caller passes
+    # the email `user_email` answered, which `kept_person_step` relies on.
     step = settings.shared.person_steps.get((email, user_id))
     if step is None:
         step = _find_person(settings, email, user_id, None, None)
