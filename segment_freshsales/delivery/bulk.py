@@ -116,9 +116,7 @@ class BulkRun:
             # Translated once: the plan decides bulk or not, and is the engine's if not.
             message = stamped(message, self._now.at)
             plan = plan_of(message, self.engine.settings)
-            item = (
-                None if plan is None else bulk_item(position, message, self.engine.settings, plan)
-            )
+            item = None if plan is None else bulk_item(position, message, plan)
             if item is None:
                 outcome = yield from self.engine.deliver(
                     message, self._now.at, maybe_sent=maybe_sent, plan=plan

@@ -46,15 +46,10 @@ class BulkItem:
     warnings: tuple[str, ...]
 
 
-def bulk_item(
-    position: int, message: object, settings: Settings, plan: Plan | None = None
-) -> BulkItem | None:
-    """The bulk item of a message (whose `plan` the caller may have made already), or None
-    when it goes through the engine."""
+def bulk_item(position: int, message: object, plan: Plan) -> BulkItem | None:
+    """The bulk item of a message with its plan (`plan_of`), or None when it goes through the
+    engine."""
     if not isinstance(message, dict):
-        return None
-    plan = plan_of(message, settings) if plan is None else plan
-    if plan is None:
         return None
     calls = _shape(plan)
     if calls is None:

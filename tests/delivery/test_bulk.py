@@ -16,7 +16,7 @@ import respx
 from segment_freshsales import AsyncClient, AuthError, Client, Outcome, RateLimits, Report
 from segment_freshsales.delivery import bulk_plan
 from segment_freshsales.delivery.bulk_jobs import FIRST_POLL
-from segment_freshsales.delivery.bulk_plan import bulk_item
+from segment_freshsales.delivery.bulk_plan import BulkItem, bulk_item, plan_of
 from tests.dead_letters import dead_letters
 from tests.delivery.helpers import API_KEY, VirtualTime, errors
 from translator import Plan, Settings, translate
@@ -88,12 +88,18 @@ def deliver(client: Client, messages: list[Any], **options: Any) -> dict[str, Ou
 # Which messages ----------------------------------------------------------------------------
 
 
+def item_of(message: object, settings: Settings) -> BulkItem | None:
+    """A message's bulk item, as a bulk run makes it: from its plan, when it has one."""
+    plan = plan_of(message, settings)
+    return None if plan is None else bulk_item(0, message, plan)
+
+
 def test_only_contact_identifies_without_a_deal_go_in_bulk() -> None:
     classic = Settings(domain="acme", api_key=API_KEY)
     deal = identify(1, "Acme", deal={"name": "Big one"})
     track = {"type": "track", "userId": "u1", "event": "Login"}
-    assert bulk_item(0, identify(1), SUITE) is not None
-    item = bulk_item(0, identify(1, "Acme"), SUITE)
+    assert item_of(identify(1), SUITE) is not None
+    item = item_of(identify(1, "Acme"), SUITE)
     assert item is not None
     assert (item.account, item.account_data, item.email) == (
         "Acme",
@@ -104,10 +110,10 @@ def test_only_contact_identifies_without_a_deal_go_in_bulk() -> None:
         "unique_identifier": {"emails": "p1@example.com"},
         "data": {"email": "p1@example.com", "external_id": "u1", "first_name": "P1"},
     }
-    assert bulk_item(0, identify(1), classic) is None  # a lead
-    assert bulk_item(0, deal, SUITE) is None
-    assert bulk_item(0, track, SUITE) is None
-    assert bulk_item(0, {"type": "identify", "userId": "not-an-email"}, SUITE) is None
+    assert item_of(identify(1), classic) is None  # a lead
+    assert item_of(deal, SUITE) is None
+    assert item_of(track, SUITE) is None
+    assert item_of({"type": "identify", "userId": "not-an-email"}, SUITE) is None
 
 
 # Accounts before contacts, per-record results ----------------------------------------------
