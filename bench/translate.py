@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import orjson
 
+from bench.compiled import is_compiled, stale_build
 from bench.owner import fake_user
 from bench.stream import realistic_stream
 from translator import Settings, translate
@@ -44,6 +45,9 @@ def floor(lines: list[bytes]) -> None:
 
 
 def main() -> None:
+    stale = stale_build()
+    if stale is not None:
+        raise SystemExit(stale)
     settings = Settings(domain="acme", api_key="bench-key", owner=fake_user("acme"))
     lines = [orjson.dumps(message) for message in realistic_stream(COUNT)]
 
@@ -56,7 +60,11 @@ def main() -> None:
     rate = COUNT / statistics.median(r[1] for r in rounds)
     ratio = statistics.median(r[0] / r[1] for r in rounds)
     size = sum(map(len, lines)) / len(lines)
-    print(f"{COUNT} events, {size:.0f} bytes each on average, median of {ROUNDS} rounds")
+    build = "compiled" if is_compiled() else "interpreted"
+    print(
+        f"{COUNT} events, {size:.0f} bytes each on average, median of {ROUNDS} rounds, "
+        f"translator {build}"
+    )
     print(
         json.dumps(
             {

@@ -5,22 +5,28 @@ translator stays pure; the package data is installed. The wheel is built from a 
 source tree (so the build leaves nothing in the working tree, and no stale `build/` folder leaks
 into it) and every installed command runs from an empty folder, with no PYTHONPATH, so nothing
 can resolve to the source tree by accident.
+
+The wheel built with SEGMENT_FRESHSALES_COMPILE=1 holds the compiled translator, and that
+translator gives the plans this process gives.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import urllib.request
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.processes import Process
+from translator import Settings, translate
 
 pytestmark = pytest.mark.slow
 
@@ -41,8 +47,9 @@ QUIET = (NO_VERSION_CHECK, "-q")
 
 # What a wheel never takes from the source tree: the venv, VCS data, caches, build outputs.
 NOT_SOURCE = shutil.ignore_patterns(
-    ".git", ".venv", ".hypothesis", ".*_cache", "__pycache__", "build", "dist", "*.egg-info"
+    ".git", ".venv", ".hypothesis", ".*_cache", "__pycache__", "build", "dist", "*.egg-info", "*.so"
 )
+COMPILE_SWITCH = "SEGMENT_FRESHSALES_COMPILE"
 
 # The venv's python prints the files of a package's folder (argv: package, folder), or null.
 LIST_PACKAGED = """
@@ -76,6 +83,7 @@ class Installed:
     venv: Path
     source: Path
     workdir: Path
+    wheel: Path
 
     @property
     def python(self) -> Path:
@@ -88,18 +96,21 @@ class Installed:
 
 
 def _environment() -> dict[str, str]:
-    """The inherited environment, less what could point Python elsewhere than the venv."""
-    return {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    """The inherited environment, less what could point Python elsewhere than the venv or
+    make the build compile the translator."""
+    dropped = {"PYTHONPATH", "VIRTUAL_ENV", COMPILE_SWITCH}
+    return {k: v for k, v in os.environ.items() if k not in dropped}
 
 
 def _run(
-    *argv: str | Path, cwd: Path, timeout: float = RUN_TIMEOUT
+    *argv: str | Path, cwd: Path, timeout: float = RUN_TIMEOUT, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run ARGV to its end from CWD, with its output captured and a time limit."""
+    """Run ARGV to its end from CWD (in ENV, else `_environment()`), with its output captured
+    and a time limit."""
     return subprocess.run(
         [str(arg) for arg in argv],
         cwd=cwd,
-        env=_environment(),
+        env=_environment() if env is None else env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
@@ -115,11 +126,13 @@ def _text(output: str | bytes | None) -> str:
     return output or ""
 
 
-def _setup(what: str, *argv: str | Path, cwd: Path, timeout: float) -> None:
+def _setup(
+    what: str, *argv: str | Path, cwd: Path, timeout: float, env: dict[str, str] | None = None
+) -> None:
     """Run one step of preparing the venv; fail with the command's output when it breaks."""
     command = " ".join(str(arg) for arg in argv)
     try:
-        result = _run(*argv, cwd=cwd, timeout=timeout)
+        result = _run(*argv, cwd=cwd, timeout=timeout, env=env)
     except subprocess.TimeoutExpired as error:
         output = _text(error.stdout) + _text(error.stderr)
         pytest.fail(f"{what}: no result after {timeout} s\n$ {command}\n{output}", pytrace=False)
@@ -170,7 +183,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     _setup("installing the wheel", *install, cwd=root, timeout=INSTALL_TIMEOUT)
     workdir = root / "work"
     workdir.mkdir()
-    return Installed(venv=venv, source=source, workdir=workdir)
+    return Installed(venv=venv, source=source, workdir=workdir, wheel=built[0])
+
+
+def test_a_plain_build_is_pure_python(installed: Installed) -> None:
+    assert installed.wheel.name.endswith("-py3-none-any.whl"), installed.wheel.name
+    with zipfile.ZipFile(installed.wheel) as wheel:
+        assert not [name for name in wheel.namelist() if name.endswith((".so", ".pyd"))]
 
 
 def test_the_wheel_declares_exactly_the_three_commands(installed: Installed) -> None:
@@ -269,3 +288,73 @@ def test_the_typed_packages_ship_py_typed(installed: Installed, package: str) ->
     files = _packaged_files(installed, package, "")
     assert files is not None, f"{package} is not installed"
     assert "py.typed" in files
+
+
+# ---- the compiled build (SEGMENT_FRESHSALES_COMPILE=1) -------------------------------------
+
+# Prints the plan the unpacked compiled wheel makes of a message (argv[1], JSON), after checking
+# that its translator is compiled and loads no I/O library.
+TRANSLATE_COMPILED = f"""
+import json, sys
+from importlib.machinery import ExtensionFileLoader
+import translator
+from translator import Settings, translate
+assert isinstance(sys.modules["translator.translate"].__loader__, ExtensionFileLoader)
+assert [m for m in {IO_LIBRARIES!r} if m in sys.modules] == []
+plan = translate(json.loads(sys.argv[1]), Settings(domain="acme", api_key="key", owner=7))
+print(json.dumps(plan.to_json()))
+"""
+
+
+@pytest.fixture(scope="module")
+def compiled_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built with the switch on, from a snapshot of the source tree, with this
+    venv's setuptools and mypy (no download)."""
+    root = tmp_path_factory.mktemp("compiled")
+    source = root / "source"
+    shutil.copytree(PROJECT_ROOT, source, ignore=NOT_SOURCE)
+    wheels = root / "wheels"
+    build = (sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", *QUIET)
+    env = {**_environment(), COMPILE_SWITCH: "1"}
+    _setup("building the compiled wheel", *build, "-w", wheels, source, cwd=root,
+           timeout=BUILD_TIMEOUT, env=env)  # fmt: skip
+    built = sorted(wheels.glob("*.whl"))
+    assert len(built) == 1, f"expected one wheel, pip built {[p.name for p in built]}"
+    return built[0]
+
+
+def test_the_compiled_wheel_holds_an_extension_for_every_compiled_module(
+    compiled_wheel: Path,
+) -> None:
+    assert not compiled_wheel.name.endswith("-none-any.whl"), compiled_wheel.name
+    with zipfile.ZipFile(compiled_wheel) as wheel:
+        names = wheel.namelist()
+    extensions = {name.split(".")[0] for name in names if name.endswith(".so")}
+    modules = {
+        name.removesuffix(".py") for name in names if re.fullmatch(r"translator/\w+\.py", name)
+    }
+    interpreted = {"translator/__init__", "translator/settings", "translator/strategies"}
+    assert interpreted <= modules
+    assert extensions == {"translator/compiled__mypyc"} | (modules - interpreted)
+
+
+def test_the_compiled_wheel_translates_as_this_process_does(
+    compiled_wheel: Path, tmp_path: Path
+) -> None:
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(compiled_wheel) as wheel:
+        wheel.extractall(unpacked)
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    message = {
+        "type": "identify",
+        "userId": "ada@example.com",
+        "traits": {"firstName": "Ada", "fsContact": True, "company": {"name": "Acme"}},
+    }
+    env = {**_environment(), "PYTHONPATH": str(unpacked)}
+    result = _run(
+        sys.executable, "-c", TRANSLATE_COMPILED, json.dumps(message), cwd=workdir, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    expected = translate(message, Settings(domain="acme", api_key="key", owner=7))
+    assert json.loads(result.stdout) == expected.to_json()
