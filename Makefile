@@ -19,12 +19,12 @@ $(STAMP): pyproject.toml
 
 $(COMPILED): $(STAMP) $(COMPILE_INPUTS)
 	@echo "Compiling the translator with mypyc (about half a minute)."
-	@$(MAKE) --no-print-directory uncompile
+	@$(MAKE) --no-print-directory --silent uncompile
 	@if SEGMENT_FRESHSALES_COMPILE=1 $(BIN)/python setup.py --quiet build_ext --inplace --force \
 		> $(VENV)/compile.log 2>&1; then \
 		echo "The translator is compiled."; \
 	else \
-		$(MAKE) --no-print-directory uncompile; \
+		$(MAKE) --no-print-directory --silent uncompile; \
 		echo "Could not compile the translator (no C compiler? see $(VENV)/compile.log):"; \
 		echo "it runs interpreted, which is correct but slower."; \
 	fi
