@@ -1,14 +1,16 @@
 """The project's build backend: setuptools', with an opt-in compiled translator.
 
 A build is pure Python unless the environment sets SEGMENT_FRESHSALES_COMPILE=1. Then the wheel
-also holds the translator's modules compiled to C extensions by mypyc,
-which Python loads instead of their sources, and the build asks for mypy, which holds mypyc.
-It translates about 35% more messages a second so (docs/performance.md), with the same plans.
+also holds the translator's modules compiled to C extensions by mypyc, which Python loads
+instead of their sources, and the build asks for mypy, which holds mypyc. The translator then
+translates about 35% more messages a second (docs/performance.md), with the same plans.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +20,6 @@ from setuptools.build_meta import (
     build_sdist,
     build_wheel,
     get_requires_for_build_sdist,
-    prepare_metadata_for_build_editable,
-    prepare_metadata_for_build_wheel,
 )
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "build_wheel",
     "compiled_extensions",
     "compiled_sources",
+    "compiler_requirements",
     "compiling",
     "get_requires_for_build_editable",
     "get_requires_for_build_sdist",
@@ -49,6 +50,7 @@ SHARED_LIBRARY = "translator.compiled"
 # data for Hypothesis, never on a translation's path).
 INTERPRETED = frozenset({"__init__.py", "settings.py", "strategies.py"})
 
+_asking_setuptools = False  # while setup.py runs only to tell setuptools what a build needs
 _ON = frozenset({"1", "true", "yes", "on"})
 _OFF = frozenset({"", "0", "false", "no", "off"})
 
@@ -75,7 +77,7 @@ def compiled_sources(root: Path) -> list[str]:
 def compiled_extensions(root: Path) -> list[Any]:
     """The C extensions of a compiled build (run from `root`), as mypyc makes them for
     setuptools; none in a pure build."""
-    if not compiling():
+    if not compiling() or _asking_setuptools:
         return []
     from mypyc.build import mypycify  # only a compiled build has mypy
 
@@ -84,19 +86,52 @@ def compiled_extensions(root: Path) -> list[Any]:
     return list(mypycify(sources, opt_level="3", separate=[(sources, SHARED_LIBRARY)]))
 
 
+def compiler_requirements() -> list[str]:
+    """What a build needs besides setuptools: mypy when it compiles the translator."""
+    return [COMPILER] if compiling() else []
+
+
+@contextmanager
+def _asking() -> Iterator[None]:
+    """setuptools runs setup.py to learn a build's requirements or its metadata, before mypy
+    is installed: no extension is made then (neither depends on them)."""
+    global _asking_setuptools
+    _asking_setuptools = True
+    try:
+        yield
+    finally:
+        _asking_setuptools = False
+
+
 def get_requires_for_build_wheel(
     config_settings: dict[str, str | list[str]] | None = None,
 ) -> list[str]:
     """setuptools' requirements, and mypy when the build compiles the translator."""
-    return [*build_meta.get_requires_for_build_wheel(config_settings), *_compiler()]
+    with _asking():
+        requires = build_meta.get_requires_for_build_wheel(config_settings)
+    return [*requires, *compiler_requirements()]
 
 
 def get_requires_for_build_editable(
     config_settings: dict[str, str | list[str]] | None = None,
 ) -> list[str]:
     """setuptools' requirements, and mypy when the build compiles the translator."""
-    return [*build_meta.get_requires_for_build_editable(config_settings), *_compiler()]
+    with _asking():
+        requires = build_meta.get_requires_for_build_editable(config_settings)
+    return [*requires, *compiler_requirements()]
 
 
-def _compiler() -> list[str]:
-    return [COMPILER] if compiling() else []
+def prepare_metadata_for_build_wheel(
+    metadata_directory: str, config_settings: dict[str, str | list[str]] | None = None
+) -> str:
+    """setuptools' metadata, which the extensions do not change."""
+    with _asking():
+        return build_meta.prepare_metadata_for_build_wheel(metadata_directory, config_settings)
+
+
+def prepare_metadata_for_build_editable(
+    metadata_directory: str, config_settings: dict[str, str | list[str]] | None = None
+) -> str:
+    """setuptools' metadata, which the extensions do not change."""
+    with _asking():
+        return build_meta.prepare_metadata_for_build_editable(metadata_directory, config_settings)

@@ -126,7 +126,7 @@ def test_the_switch_turns_compiling_on_and_asks_for_mypy(
 ) -> None:
     monkeypatch.setenv(backend.COMPILE_SWITCH, value)
     assert backend.compiling()
-    assert "mypy>=1.10" in backend._compiler()
+    assert "mypy>=1.10" in backend.compiler_requirements()
 
 
 @pytest.mark.parametrize("value", ["", "0", "false", "No", "off"])
@@ -135,7 +135,7 @@ def test_a_build_is_pure_unless_the_switch_is_on(
 ) -> None:
     monkeypatch.setenv(backend.COMPILE_SWITCH, value)
     assert not backend.compiling()
-    assert backend._compiler() == []
+    assert backend.compiler_requirements() == []
     assert backend.compiled_extensions(PROJECT_ROOT) == []
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from build_backend.backend import COMPILE_SWITCH
 from tests.processes import Process
 from translator import Settings, translate
 
@@ -49,7 +50,6 @@ QUIET = (NO_VERSION_CHECK, "-q")
 NOT_SOURCE = shutil.ignore_patterns(
     ".git", ".venv", ".hypothesis", ".*_cache", "__pycache__", "build", "dist", "*.egg-info", "*.so"
 )
-COMPILE_SWITCH = "SEGMENT_FRESHSALES_COMPILE"
 
 # The venv's python prints the files of a package's folder (argv: package, folder), or null.
 LIST_PACKAGED = """
@@ -308,13 +308,13 @@ print(json.dumps(plan.to_json()))
 
 @pytest.fixture(scope="module")
 def compiled_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The wheel built with the switch on, from a snapshot of the source tree, with this
-    venv's setuptools and mypy (no download)."""
+    """The wheel built with the switch on, from a snapshot of the source tree, as a user
+    builds it: pip installs setuptools and mypy for the build on its own."""
     root = tmp_path_factory.mktemp("compiled")
     source = root / "source"
     shutil.copytree(PROJECT_ROOT, source, ignore=NOT_SOURCE)
     wheels = root / "wheels"
-    build = (sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", *QUIET)
+    build = (sys.executable, "-m", "pip", "wheel", "--no-deps", *QUIET)
     env = {**_environment(), COMPILE_SWITCH: "1"}
     _setup("building the compiled wheel", *build, "-w", wheels, source, cwd=root,
            timeout=BUILD_TIMEOUT, env=env)  # fmt: skip
