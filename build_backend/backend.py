@@ -8,11 +8,11 @@ translates about 35% more messages a second (docs/performance.md), with the same
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from setuptools import build_meta
 from setuptools.build_meta import (
@@ -49,6 +49,9 @@ SHARED_LIBRARY = "translator.compiled"
 # which mypyc refuses; it runs once per Settings, not per message) and strategies.py (test
 # data for Hypothesis, never on a translation's path).
 INTERPRETED = frozenset({"__init__.py", "settings.py", "strategies.py"})
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _asking_setuptools = False  # while setup.py runs only to tell setuptools what a build needs
 _ON = frozenset({"1", "true", "yes", "on"})
@@ -91,47 +94,40 @@ def compiler_requirements() -> list[str]:
     return [COMPILER] if compiling() else []
 
 
-@contextmanager
-def _asking() -> Iterator[None]:
-    """setuptools runs setup.py to learn a build's requirements or its metadata, before mypy
-    is installed: no extension is made then (neither depends on them)."""
-    global _asking_setuptools
-    _asking_setuptools = True
-    try:
-        yield
-    finally:
-        _asking_setuptools = False
+def _asking_setuptools_only(hook: Callable[P, R]) -> Callable[P, R]:
+    """setuptools' `hook`, which runs setup.py only to learn a build's requirements or its
+    metadata, before mypy is installed: no extension is made then (neither depends on them)."""
+
+    @functools.wraps(hook)
+    def asked(*args: P.args, **kwargs: P.kwargs) -> R:
+        global _asking_setuptools
+        _asking_setuptools = True
+        try:
+            return hook(*args, **kwargs)
+        finally:
+            _asking_setuptools = False
+
+    return asked
 
 
-def get_requires_for_build_wheel(
-    config_settings: dict[str, str | list[str]] | None = None,
-) -> list[str]:
-    """setuptools' requirements, and mypy when the build compiles the translator."""
-    with _asking():
-        requires = build_meta.get_requires_for_build_wheel(config_settings)
-    return [*requires, *compiler_requirements()]
+def _with_compiler(
+    hook: Callable[[dict[str, str | list[str]] | None], list[str]],
+) -> Callable[[dict[str, str | list[str]] | None], list[str]]:
+    """setuptools' requirements `hook`, and mypy when the build compiles the translator."""
+    asked = _asking_setuptools_only(hook)
+
+    @functools.wraps(hook)
+    def requires(config_settings: dict[str, str | list[str]] | None = None) -> list[str]:
+        return [*asked(config_settings), *compiler_requirements()]
+
+    return requires
 
 
-def get_requires_for_build_editable(
-    config_settings: dict[str, str | list[str]] | None = None,
-) -> list[str]:
-    """setuptools' requirements, and mypy when the build compiles the translator."""
-    with _asking():
-        requires = build_meta.get_requires_for_build_editable(config_settings)
-    return [*requires, *compiler_requirements()]
-
-
-def prepare_metadata_for_build_wheel(
-    metadata_directory: str, config_settings: dict[str, str | list[str]] | None = None
-) -> str:
-    """setuptools' metadata, which the extensions do not change."""
-    with _asking():
-        return build_meta.prepare_metadata_for_build_wheel(metadata_directory, config_settings)
-
-
-def prepare_metadata_for_build_editable(
-    metadata_directory: str, config_settings: dict[str, str | list[str]] | None = None
-) -> str:
-    """setuptools' metadata, which the extensions do not change."""
-    with _asking():
-        return build_meta.prepare_metadata_for_build_editable(metadata_directory, config_settings)
+get_requires_for_build_wheel = _with_compiler(build_meta.get_requires_for_build_wheel)
+get_requires_for_build_editable = _with_compiler(build_meta.get_requires_for_build_editable)
+prepare_metadata_for_build_wheel = _asking_setuptools_only(
+    build_meta.prepare_metadata_for_build_wheel
+)
+prepare_metadata_for_build_editable = _asking_setuptools_only(
+    build_meta.prepare_metadata_for_build_editable
+)
