@@ -85,6 +85,10 @@ class AsyncClient(BaseClient):
             **self._http_options,
         )
         self._request = Requests(self._http, settings)
+        # GETs in flight by path and query: another message's identical GET waits for that
+        # answer instead of sending its own (the selectors, which every message needs before
+        # the first answer is kept, or one account's deals).
+        self._reading: dict[tuple[str, tuple[tuple[str, str], ...]], asyncio.Task[Event]] = {}
 
     async def deliver(
         self,
@@ -219,16 +223,27 @@ class AsyncClient(BaseClient):
 
     async def _perform(self, action: Action, dead_letters: DeadLetters | None) -> Event:
         if isinstance(action, Send):
-            try:
-                response = await self._http.send(self._request(action))
-            except (httpx.TransportError, OSError) as error:
-                return no_reply(error, self.now())
-            return read_reply(response, self.now())
+            if action.method != "GET":
+                return await self._send(action)
+            key = (action.path, tuple(sorted((action.query or {}).items())))
+            reading = self._reading.get(key)
+            if reading is None:
+                reading = self._reading[key] = asyncio.create_task(self._send(action))
+                reading.add_done_callback(lambda _: self._reading.pop(key, None))
+            # Shielded: a message cancelled while waiting leaves the GET to the others.
+            return await asyncio.shield(reading)
         if isinstance(action, Sleep):
             log_sleep(action)
             await self._sleep(action.seconds)
             return Done(self.now())
         return await asyncio.to_thread(self._store, action, dead_letters)
+
+    async def _send(self, action: Send) -> Event:
+        try:
+            response = await self._http.send(self._request(action))
+        except (httpx.TransportError, OSError) as error:
+            return no_reply(error, self.now())
+        return read_reply(response, self.now())
 
     async def aclose(self) -> None:
         """Close the HTTP connections and the dedupe store."""

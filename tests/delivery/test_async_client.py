@@ -28,10 +28,12 @@ class SlowFreshsales:
         self.peak = 0
         self.activities: list[str] = []
         self.requests = 0
+        self.paths: list[str] = []
         self.auth_fails_after = auth_fails_after
 
     async def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests += 1
+        self.paths.append(request.url.path)
         if self.auth_fails_after is not None and self.requests > self.auth_fails_after:
             return httpx.Response(401, json={"errors": {"code": 401, "message": ["Invalid"]}})
         self.in_flight += 1
@@ -106,6 +108,22 @@ def test_concurrency_is_bounded(tmp_path: Path) -> None:
 
     assert asyncio.run(main()).delivered == 40
     assert freshsales.peak <= 3
+
+
+def test_messages_waiting_for_the_same_get_share_one_request(tmp_path: Path) -> None:
+    """Eight first messages all need the activity types before any answer is kept: one GET
+    serves them all. Lookups of different people stay their own."""
+    freshsales = SlowFreshsales()
+
+    async def main() -> Any:
+        async with make(freshsales, tmp_path, concurrency=8) as client:
+            return await client.deliver_all(stream(users=12, per_user=1))
+
+    assert asyncio.run(main()).delivered == 12
+    assert freshsales.paths.count("/api/selector/sales_activity_types") == 1
+    assert freshsales.paths.count("/api/lookup") == 12
+    assert freshsales.paths.count("/api/sales_activities") == 12
+    assert freshsales.peak > 1
 
 
 def test_auth_failure_stops_and_keeps_the_rest(tmp_path: Path) -> None:
