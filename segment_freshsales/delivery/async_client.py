@@ -227,11 +227,17 @@ class AsyncClient(BaseClient):
                 return await self._send(action)
             key = (action.path, tuple(sorted((action.query or {}).items())))
             reading = self._reading.get(key)
-            if reading is None:
-                reading = self._reading[key] = asyncio.create_task(self._send(action))
-                reading.add_done_callback(lambda _: self._reading.pop(key, None))
-            # Shielded: a message cancelled while waiting leaves the GET to the others.
-            return await asyncio.shield(reading)
+            if reading is not None:
+                return await asyncio.shield(reading)  # see below
+            reading = self._reading[key] = asyncio.create_task(self._send(action))
+            try:
+                # Shielded: a message cancelled while waiting leaves the GET to the others.
+                return await asyncio.shield(reading)
+            finally:
+                # Kept until this message resumes and hands the answer to the engine, which
+                # keeps what it needs before any other message runs: a later GET asks again.
+                if self._reading.get(key) is reading:
+                    del self._reading[key]
         if isinstance(action, Sleep):
             log_sleep(action)
             await self._sleep(action.seconds)
